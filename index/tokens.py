@@ -1,0 +1,47 @@
+"""Word tokens for lexical search and term matching: lower-cased, accent-folded, stemmed."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not now of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these they
+this those through to too under until up very was we were what when where which while who whom why
+will with would you your yours yourself yourselves s t d ll m re ve y
+""".split())
+
+_WORD = re.compile(r"\d[\d,.]*\d|\w+", re.UNICODE)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Ségou" and "segou" meet."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens; numbers keep their digits only ("331,000" -> "331000")."""
+    out = []
+    for w in _WORD.findall(fold(text)):
+        if w[0].isdigit():
+            w = w.replace(",", "").rstrip(".")
+        out.append(w)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms (stopwords removed) for BM25 and overlap checks."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w != "_"]

@@ -1,0 +1,71 @@
+"""Does a sentence contain the kind of thing the question asks for (a number, a date, a name…)?"""
+from __future__ import annotations
+
+import re
+
+from index import fold
+
+from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few")
+_YEAR = r"\b(?:19|20)\d\d\b"
+_NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
+_QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)
+_DATE = re.compile(rf"\b(?:{_MONTHS})\b|{_YEAR}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?)\b|\buntil\b|\bfor (?:a|an)\s+(?:day|week|month|year)\b", re.I)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?)\b|\b(?:cfa|xof|usd)\b", re.I)
+_REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
+                     r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating)\b", re.I)
+_CAP = re.compile(r"(?<![\w'’])([A-ZÀ-Þ][\w'’\-]+)")
+_NOT_NAMES = set(_MONTHS.split("|")) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                         "sunday", "the", "a", "an", "in", "on", "at", "also", "this", "that",
+                                         "these", "those", "he", "she", "they", "it", "his", "her", "their",
+                                         "days", "one", "two", "three", "according", "between", "after",
+                                         "before", "during", "since", "until", "there", "some", "many",
+                                         "while", "however", "when", "although", "its"}
+
+
+def names_in(sentence: str) -> list[str]:
+    """Capitalised words that are not month/day names or function words, sentence start included
+    only when a name follows it ("Dozo hunters" is a name; "Days later" is not)."""
+    out = []
+    for m in _CAP.finditer(sentence):
+        word = m.group(1)
+        if fold(word) in _NOT_NAMES:
+            continue
+        out.append(word)
+    return out
+
+
+def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -> bool:
+    """True when ``sentence`` holds something of answer type ``kind``.
+
+    For names and places, a name already in the question does not count as an answer.
+    """
+    if kind == ANY:
+        return True
+    if kind == QUANTITY:
+        return bool(_QUANTITY.search(sentence))
+    if kind == DATE:
+        return bool(_DATE.search(sentence))
+    if kind == DURATION:
+        return bool(_DURATION.search(sentence))
+    if kind == MONEY:
+        return bool(_MONEY.search(sentence))
+    if kind == REASON:
+        return bool(_REASON.search(sentence))
+    if kind in (PERSON_OR_ORG, PLACE):
+        return any(fold(n) not in question_words for n in names_in(sentence))
+    return True
+
+
+def quantities_with_nouns(sentence: str) -> list[str]:
+    """The (folded) words right after each quantity: "11 children" -> ["children", ...]."""
+    out = []
+    for m in _QUANTITY.finditer(sentence):
+        tail = sentence[m.end():m.end() + 60]
+        out.extend(re.findall(r"[A-Za-zÀ-ÿ'’-]+", fold(tail))[:4])
+    return out

@@ -1,0 +1,139 @@
+"""The public entry point: ``Assistant(config).ask(question, history) -> Answer``."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document, load_embedder,
+                   load_index, terms)
+from index.loaders import checksum, read_bytes
+
+from .config import Config
+from .extract import candidates, select
+from .followup import context_for, normalise_history
+from .grounding import WordMatcher
+from .question import analyse, clean_question, unsupported_script
+from .records import Answer, Citation, FootnoteRef, Passage
+from .refusal import NOT_SAID_REPLY, judge, meta_terms_for
+from .retrieve import Retriever
+
+log = logging.getLogger("reportqa")
+
+EMPTY_REPLY = "Please type a question about the report."
+SCRIPT_REPLY = "I can't read that question: please ask in words (English, French, Spanish, Portuguese…)."
+
+
+def index_dir_for(config: Config, doc_sha: str) -> Path:
+    """One directory per (document content, model set) under the cache directory."""
+    name = Path(config.document).stem[:40] or "document"
+    return Path(config.cache_dir) / f"{name}-{doc_sha[:12]}-{'-'.join(config.embedders)}"
+
+
+def load_embedders(config: Config) -> dict[str, Embedder]:
+    return {key: load_embedder(key, threads=config.threads) for key in config.embedders}
+
+
+def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool = False,
+                  progress: Callable[[str], None] | None = None) -> tuple[SearchIndex, Path, bool]:
+    """Load the index for ``config.document``, building it when missing, stale or corrupt.
+
+    Returns (index, its directory, whether it was (re)built).
+    """
+    doc_sha = checksum(read_bytes(Path(config.document)))
+    directory = index_dir_for(config, doc_sha)
+    expect = {k: e.name for k, e in embedders.items()}
+    if not rebuild:
+        try:
+            return load_index(directory, expect_sha=doc_sha, expect_models=expect), directory, False
+        except IndexCorrupt as exc:
+            if directory.exists():
+                log.warning("%s; rebuilding", exc)
+    doc, sha = load_document(Path(config.document))
+    index = build_index(doc, sha, embedders, directory, progress=progress)
+    return index, directory, True
+
+
+class Assistant:
+    """Load once, then ``ask``. Thread-safe: one question is answered at a time per instance."""
+
+    def __init__(self, config: Config | None = None, *, rebuild: bool = False,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.config = config or Config()
+        t0 = time.perf_counter()
+        self.embedders = load_embedders(self.config)
+        self.index, self.index_dir, self.built = prepare_index(self.config, self.embedders, rebuild, progress)
+        self.retriever = Retriever(self.index, self.embedders, self.config.rrf_k)
+        word_key = self.index.manifest.get("word_model") or list(self.embedders)[-1]
+        self.matcher = WordMatcher(self.index, self.embedders[word_key]) if word_key in self.embedders else None
+        doc_meta = self.index.manifest.get("document", {})
+        self.title = doc_meta.get("title", "")
+        self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
+        self.document_text = fold(" ".join(c.text for c in self.index.chunks if c.kind != "sentence")
+                                  + " " + " ".join(self.meta_terms))
+        self._lock = threading.Lock()
+        self.load_ms = (time.perf_counter() - t0) * 1000
+
+    # -- public API -----------------------------------------------------------------------
+    def ask(self, question: str, history: Iterable[Any] | None = None) -> Answer:
+        """Answer ``question`` from the document, or abstain with the nearest passages."""
+        t0 = time.perf_counter()
+        if not isinstance(question, str):
+            question = "" if question is None else str(question)
+        text = clean_question(question, self.config.max_question_chars)
+        if not text:
+            return Answer(question="", text=EMPTY_REPLY, abstained=True, reason="empty question")
+        if unsupported_script(text):
+            return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
+        with self._lock:
+            return self._answer(text, normalise_history(history), t0)
+
+    @property
+    def document_title(self) -> str:
+        return self.title
+
+    # -- internals ------------------------------------------------------------------------
+    def _answer(self, text: str, history, t0: float) -> Answer:
+        q = analyse(text, self.config.max_question_chars)
+        history_context = context_for(q.text, history, len(q.terms))
+        query = f"{q.text} {history_context}".strip() if history_context else q.text
+        t1 = time.perf_counter()
+        vectors = self.retriever.encode_query(query)
+        r = self.retriever.search(query, vectors)
+        t2 = time.perf_counter()
+        passages = [Passage(self.index.chunks[row].text, self.index.chunks[row].section,
+                            self.index.chunks[row].paragraph, round(score, 5), self.index.chunks[row].id)
+                    for row, score in r.ranked[:self.config.passages]]
+        query_terms = set(terms(query)) if history_context else set(q.terms)
+        cands = candidates(q, query_terms, r, self.index, self.config.candidate_passages)
+        chosen = select(cands, q, self.index, self.config.max_answer_sentences)
+        chosen.sort(key=lambda c: (c.passage_rank, c.row))
+        quotes = [self.index.chunks[c.row].text for c in chosen]
+        context = " ".join(" ".join(self.index.chunks[c.passage_row].section) + " " +
+                           self.index.chunks[c.passage_row].text for c in chosen)
+        top_sim = None
+        if "e5" in r.dense and r.ranked:
+            top_sim = float(max(r.dense["e5"][row] for row, _ in r.ranked[:self.config.passages]))
+        verdict = judge(q, quotes=quotes, context=context, history_context=history_context,
+                        document_text=self.document_text, meta_terms=self.meta_terms,
+                        top_similarity=top_sim, min_similarity=self.config.min_topic_similarity,
+                        min_coverage=self.config.min_term_coverage, matcher=self.matcher)
+        t3 = time.perf_counter()
+        timings = {"retrieve_ms": (t2 - t1) * 1000, "answer_ms": (t3 - t2) * 1000, "total_ms": (t3 - t0) * 1000}
+        if not verdict.answerable:
+            return Answer(question=q.text, text=verdict.message or NOT_SAID_REPLY, abstained=True,
+                          passages=passages, timings_ms=timings, reason=verdict.reason)
+        citations = [self._citation(c.row) for c in chosen]
+        return Answer(question=q.text, text=" ".join(quotes), abstained=False, citations=citations,
+                      passages=passages, timings_ms=timings)
+
+    def _citation(self, row: int) -> Citation:
+        chunk = self.index.chunks[row]
+        parent = self.index.chunks[self.index.by_id[chunk.parent]] if chunk.parent else chunk
+        notes = tuple(FootnoteRef(n, self.index.chunks[self.index.by_id[f"fn{n}"]].text)
+                      for n in chunk.footnotes if f"fn{n}" in self.index.by_id)
+        return Citation(text=chunk.text, section=chunk.section, paragraph=chunk.paragraph, start=chunk.start,
+                        end=chunk.end, paragraph_text=parent.text, footnotes=notes, chunk_id=chunk.id,
+                        document=self.title)

@@ -1,0 +1,49 @@
+"""All settings in one place; built once at the entry point and passed down."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DOCUMENT = PROJECT_ROOT / "data" / "amnesty-mali-2024.txt"
+
+
+def default_cache_dir() -> Path:
+    """Where indexes live: $REPORTQA_CACHE, else $XDG_CACHE_HOME/reportqa, else ~/.cache/reportqa."""
+    if os.environ.get("REPORTQA_CACHE"):
+        return Path(os.environ["REPORTQA_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "reportqa"
+
+
+@dataclass(frozen=True)
+class Config:
+    """How the assistant indexes, retrieves, answers and refuses."""
+
+    document: Path = DEFAULT_DOCUMENT
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
+    embedders: tuple[str, ...] = ("e5", "minilm")
+    threads: int = 1  # per model; 2 cores, one query at a time is steadiest single-threaded
+    rrf_k: int = 60
+    passages: int = 5  # ranked passages returned with every answer
+    candidate_passages: int = 4  # passages whose sentences compete to be the answer
+    max_answer_sentences: int = 2
+    max_question_chars: int = 2000
+    # Refusal: the best passage must clear this cosine (e5) to count as on-topic at all.
+    min_topic_similarity: float = 0.78
+    min_term_coverage: float = 0.5
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        """Defaults, overridden by REPORTQA_DOCUMENT / REPORTQA_CACHE / REPORTQA_EMBEDDERS."""
+        cfg = cls()
+        if os.environ.get("REPORTQA_DOCUMENT"):
+            cfg = cfg.with_(document=Path(os.environ["REPORTQA_DOCUMENT"]).expanduser())
+        if os.environ.get("REPORTQA_EMBEDDERS"):
+            cfg = cfg.with_(embedders=tuple(k.strip() for k in os.environ["REPORTQA_EMBEDDERS"].split(",") if k.strip()))
+        return cfg

@@ -1,0 +1,144 @@
+"""Read a question: clean it, guess its language, the kind of answer it wants, its key terms."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from index import STOPWORDS, fold, stem, words
+
+# Answer types a sentence can be checked for.
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "any")
+
+_TYPE_RULES: list[tuple[str, str]] = [
+    (r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bfor how long\b|\bduration\b", DURATION),
+    (r"\bhow much\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|budget|money|price|salary)\b", MONEY),
+    (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b|\bhow old\b"
+     r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
+    (r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
+     r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
+    (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
+     r"|\bin what (?:region|place|town|city)\b", PLACE),
+    (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:organi[sz]ation|group|agency|body|ngo|party|politician|person|man|woman|court)\b"
+     r"|\bname (?:an?|the|one)\b", PERSON_OR_ORG),
+    (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\breason\b", REASON),
+]
+
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much",
+                   "long", "old", "tell", "give", "describe", "explain", "list", "name", "please", "according",
+                   "report", "amnesty", "say", "said", "does", "did", "happen", "happened", "kind", "type",
+                   "anything", "something", "information", "know", "mention", "mentioned", "also"}
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|report|above|previous|guidelines?)\b"
+    r"|\b(?:system prompt|your (?:instructions|rules|configuration|prompt|api key|settings))\b"
+    r"|\b(?:pretend|act as|you are now|jailbreak|developer mode|roleplay)\b"
+    r"|\b(?:print|reveal|show|repeat|output)\b.{0,30}\b(?:prompt|instructions|configuration|config|secrets?|password|environment)\b",
+    re.I | re.S)
+_TASK = re.compile(
+    r"^\s*(?:please\s+)?(?:write|compose|draft|generate|create|make|translate|summari[sz]e (?:this|the following)|"
+    r"tell me a (?:joke|story)|sing|play|code|implement|calculate|solve)\b", re.I)
+
+_KNOWN_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL",
+                  "DEVANAGARI", "BENGALI", "THAI", "ARMENIAN", "GEORGIAN", "TAMIL", "TELUGU", "GUJARATI",
+                  "KANNADA", "MALAYALAM", "GURMUKHI", "ETHIOPIC", "PERSIAN", "URDU", "SINHALA", "KHMER", "LAO",
+                  "MYANMAR", "TIBETAN", "FULLWIDTH")
+
+_LANG_MARKERS = {
+    "en": {"the", "what", "which", "who", "how", "when", "did", "was", "were", "is", "are", "of", "and", "in"},
+    "fr": {"le", "la", "les", "des", "combien", "quelle", "quel", "quand", "qui", "est", "sont", "ont", "à", "du", "pourquoi", "d'écoles", "selon"},
+    "es": {"el", "los", "las", "cuántas", "cuántos", "cuál", "cuándo", "quién", "según", "por", "eran", "fue", "del", "qué"},
+    "pt": {"o", "os", "as", "qual", "quantos", "quantas", "quando", "quem", "é", "para", "entre", "do", "da", "no", "na", "prevista"},
+    "de": {"der", "die", "das", "wie", "viele", "wann", "wer", "ist", "und", "nach", "warum"},
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A cleaned question and what we know about the answer it wants."""
+
+    text: str
+    language: str  # "en", "fr", "es", "pt", "de" or "other"
+    answer_type: str
+    terms: tuple[str, ...]  # stemmed content terms, question words removed
+    names: tuple[str, ...]  # capitalised names as written ("Mauritania", "MINUSMA")
+    focus: str  # head noun after "how many"/"which", stemmed, or ""
+    injection: bool
+    task: bool  # asks the bot to do something other than answer from the report
+
+    @property
+    def english(self) -> bool:
+        return self.language == "en"
+
+
+def clean_question(raw: str, max_chars: int) -> str:
+    """Drop control characters and surrogates, collapse blanks, cut to ``max_chars``."""
+    raw = raw.encode("utf-8", "replace").decode("utf-8")
+    raw = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
+    return re.sub(r"\s+", " ", raw).strip()[:max_chars]
+
+
+def unsupported_script(text: str) -> bool:
+    """True when the question has no letters in any script the models read."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return not any(c.isdigit() for c in text)
+    known = sum(1 for c in letters if unicodedata.name(c, "").startswith(_KNOWN_SCRIPTS))
+    return known < len(letters) / 2
+
+
+def detect_language(text: str) -> str:
+    toks = re.findall(r"[\w'’]+", text.lower())
+    if not toks:
+        return "other"
+    if not all(ord(c) < 0x250 for c in text if c.isalpha()):
+        return "other"
+    counts = {lang: sum(t in marks for t in toks) for lang, marks in _LANG_MARKERS.items()}
+    best = max(counts, key=counts.get)
+    # English wins ties: a short English query ("flood death toll") has few markers.
+    return best if counts[best] > counts["en"] else "en"
+
+
+def answer_type(text: str) -> str:
+    low = text.lower()
+    for pattern, kind in _TYPE_RULES:
+        if re.search(pattern, low):
+            return kind
+    return ANY
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Capitalised words not at the start of the question or of a clause."""
+    out = []
+    for m in re.finditer(r"(?<![\w'’])([A-ZÀ-Þ][\w'’\-]*)", text):
+        word = m.group(1)
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:;\"“(" or word.lower() in STOPWORDS or word.lower() in _QUESTION_WORDS:
+            continue
+        out.append(word.rstrip("'’s").rstrip("'’"))
+    return tuple(out)
+
+
+def _focus(text: str) -> str:
+    m = re.search(r"\bhow many (?:of (?:them|those) (?:were )?)?(\w+)|\bwhich (\w+)|\bwhat (\w+) (?:did|was|were|is|are)\b",
+                  text.lower())
+    if not m:
+        return ""
+    word = next(g for g in m.groups() if g)
+    return "" if word in STOPWORDS or word in _QUESTION_WORDS else stem(fold(word))
+
+
+def analyse(raw: str, max_chars: int = 2000) -> Question:
+    text = clean_question(raw, max_chars)
+    content = [w for w in words(text) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1]
+    return Question(
+        text=text,
+        language=detect_language(text),
+        answer_type=answer_type(text),
+        terms=tuple(dict.fromkeys(stem(w) for w in content)),
+        names=_names(text),
+        focus=_focus(text),
+        injection=bool(_INJECTION.search(text)),
+        task=bool(_TASK.search(text)),
+    )

@@ -1,0 +1,68 @@
+"""Decide whether the quoted sentences really answer the question, or say so honestly."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index import fold
+
+from .answer_types import has_type
+from .grounding import WordMatcher, content_words, coverage
+from .question import ANY, Question
+
+INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
+                   "I can't follow other instructions or change what the report says.")
+TASK_REPLY = "I can only answer questions about the report, quoting where it says so."
+NOT_SAID_REPLY = "The report does not say."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answerable: bool
+    reason: str = ""
+    message: str = ""
+
+
+def _acronym(word: str) -> bool:
+    # Short all-caps words are often common nouns (UAV, NGO, GDP) rather than names.
+    return word.isupper() and len(word) <= 3
+
+
+def unknown_names(q: Question, document_text: str) -> list[str]:
+    """Names in an English question that the document never mentions."""
+    if not q.english:
+        return []
+    return [n for n in q.names if not _acronym(n) and len(n) > 2 and fold(n) not in document_text]
+
+
+def judge(q: Question, *, quotes: list[str], context: str, history_context: str, document_text: str,
+          meta_terms: set[str], top_similarity: float | None, min_similarity: float,
+          min_coverage: float, matcher: WordMatcher | None) -> Verdict:
+    """Every check an answer must pass; the first that fails names the reason."""
+    if q.injection:
+        return Verdict(False, "instruction", INJECTION_REPLY)
+    if q.task:
+        return Verdict(False, "task", TASK_REPLY)
+    if not quotes:
+        return Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
+    if top_similarity is not None and top_similarity < min_similarity:
+        return Verdict(False, "off topic", NOT_SAID_REPLY)
+    unknown = unknown_names(q, document_text)
+    if unknown:
+        return Verdict(False, f"not in the report: {', '.join(unknown)}",
+                       f"The report does not mention {', '.join(unknown)}.")
+    question_names = {fold(n) for n in q.names}
+    if q.answer_type != ANY and not any(has_type(s, q.answer_type, question_names) for s in quotes):
+        return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
+    if q.english:
+        qwords = content_words(q.text, meta_terms)
+        share, missing = coverage(qwords, f"{context} {history_context}", matcher)
+        if share < min_coverage:
+            return Verdict(False, f"not covered: {', '.join(missing)}", NOT_SAID_REPLY)
+    return Verdict(True)
+
+
+def meta_terms_for(title: str, source: str) -> set[str]:
+    """Words that describe the whole document (title, file name) and so prove nothing."""
+    stemless = set(re.findall(r"[a-z0-9]+", fold(f"{title} {source.rsplit('/', 1)[-1]}")))
+    return stemless | {"amnesty", "international", "report", "document", "country", "year"}
