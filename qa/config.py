@@ -26,14 +26,16 @@ class Config:
     # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
     embedders: tuple[str, ...] = ("e5", "minilm")
     threads: int = 1  # per model; 2 cores, one query at a time is steadiest single-threaded
-    rrf_k: int = 60
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
     max_question_chars: int = 2000
     # Refusal: the best passage must clear this cosine (e5) to count as on-topic at all.
     min_topic_similarity: float = 0.78
-    min_term_coverage: float = 0.5
+    # A last guard for questions that match nothing: few question words in the passage
+    # (literally or by synonym) and a weak word-by-word match of the quote.
+    min_term_coverage: float = 0.15
+    min_alignment: float = 0.42
 
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)

@@ -5,11 +5,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import SearchIndex, fold, terms
+from index import SearchIndex, fold, terms, words
 
-from .answer_types import has_type
+from .answer_types import has_type, names_in
+from .grounding import WordMatcher
 from .question import ANY, Question
 from .retrieve import Retrieval
+
+
+@dataclass(frozen=True)
+class ExtractWeights:
+    """How sentence features add up (chosen on the dev set, coarse grid, round numbers)."""
+
+    sentence: float = 1.0  # fused dense+BM25 score of the sentence, min-max scaled
+    rank: float = 1.0  # 1/(1+rank) of its passage
+    lexical: float = 0.3  # share of question stems in the sentence
+    align: float = 4.0  # mean best word-vector match of question words in the sentence
+    answer_type: float = 0.35
+    footnote: float = 1.0  # a footnote quoted when the question is not about sources
+    mentions: float = 0.3  # follow-ups: the sentence names what the conversation named
+    second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
 
 
 @dataclass(frozen=True)
@@ -21,10 +36,15 @@ class Candidate:
     type_ok: bool
 
 
-def candidates(q: Question, query_terms: set[str], r: Retrieval, index: SearchIndex,
-               n_passages: int) -> list[Candidate]:
-    """Every sentence of the top passages, scored: sentence-level fused rank, passage rank,
-    share of question terms present, and whether it holds the expected answer type."""
+def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
+               sentence_score: np.ndarray | None = None, already_said: str = "",
+               matcher: WordMatcher | None = None, question_words: list[str] | None = None,
+               weights: "ExtractWeights | None" = None) -> list[Candidate]:
+    """Every sentence of the top passages, scored: sentence-level fused score, passage rank,
+    share of question terms present, how well each question word finds a (synonym) partner in
+    the sentence itself, whether it holds the expected answer type, and (in a follow-up)
+    whether it merely repeats what was already said."""
+    w = weights or ExtractWeights()
     rows: list[tuple[int, int, int]] = []
     for rank, (prow, _) in enumerate(r.ranked[:n_passages]):
         chunk = index.chunks[prow]
@@ -32,28 +52,49 @@ def candidates(q: Question, query_terms: set[str], r: Retrieval, index: SearchIn
         rows.extend((row, prow, rank) for row in kids)
     if not rows:
         return []
-    srrf = np.array([r.sentence_rrf[row] for row, _, _ in rows])
-    srrf = srrf / max(srrf.max(), 1e-9)
+    base = r.sentence_score if sentence_score is None else sentence_score
+    srrf = np.array([base[row] for row, _, _ in rows])
+    srrf = (srrf - srrf.min()) / max(srrf.max() - srrf.min(), 1e-9)
     qwords = {fold(n) for n in q.names}
+    query_terms = set(q.terms)
+    # Names from the conversation point at the sentence a follow-up is about ("them" = Douna's victims).
+    said = {fold(n) for n in names_in(already_said)}
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
         stems = set(terms(text))
         lex = len(query_terms & stems) / max(len(query_terms), 1)
         ok = has_type(text, q.answer_type, qwords)
-        score = float(s) + 0.3 / (1 + rank) + 0.4 * lex + (0.35 if ok and q.answer_type != ANY else 0.0)
+        # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
+        source_penalty = w.footnote if index.chunks[row].kind == "footnote" and not q.wants_source else 0.0
+        mentions = bool(said) and any(fold(n) in said for n in names_in(text))
+        align = 0.0
+        if matcher is not None and question_words:
+            sent_words = [x for x in words(text) if x in index.vocab_row]
+            if sent_words:
+                align = float(matcher.similarity(question_words, sent_words).mean())
+        score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align
+                 + (w.answer_type if ok and q.answer_type != ANY else 0.0)
+                 + (w.mentions if mentions else 0.0) - source_penalty)
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
 
 
-def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentences: int) -> list[Candidate]:
-    """The best sentence, plus a second one when it covers question names the first lacks."""
+def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentences: int,
+           margin: float | None = None) -> list[Candidate]:
+    """The best sentence, plus a second one when the runner-up from the same paragraph is
+    nearly as good (the evidence is split), or when it names what the first lacks."""
     if not cands:
         return []
     best = cands[0]
     chosen = [best]
-    if max_sentences < 2 or not q.names:
+    if max_sentences < 2:
+        return chosen
+    margin = ExtractWeights.second_margin if margin is None else margin
+    if len(cands) > 1 and cands[1].passage_row == best.passage_row and best.score - cands[1].score < margin:
+        return chosen + [cands[1]]
+    if not q.names:
         return chosen
     para = index.chunks[best.passage_row].text
     missing = {fold(n) for n in q.names if fold(n) not in fold(para)}

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, ANY = (
-    "quantity", "date", "duration", "money", "name", "place", "reason", "any")
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
+    (r"\b(?:title|titled|entitled)\b", TITLE),
     (r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bfor how long\b|\bduration\b", DURATION),
     (r"\bhow much\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|budget|money|price|salary)\b", MONEY),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b|\bhow old\b"
@@ -40,6 +41,9 @@ _TASK = re.compile(
     r"^\s*(?:please\s+)?(?:write|compose|draft|generate|create|make|translate|summari[sz]e (?:this|the following)|"
     r"tell me a (?:joke|story)|sing|play|code|implement|calculate|solve)\b", re.I)
 
+_SOURCE = re.compile(r"\b(?:statement|publish\w*|publication|press release|source|footnote|note|reference|cited|"
+                     r"headline|article|titled|appeal (?:published|issued)|public statement|call(?:ed|ing)? for)\b", re.I)
+
 _KNOWN_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL",
                   "DEVANAGARI", "BENGALI", "THAI", "ARMENIAN", "GEORGIAN", "TAMIL", "TELUGU", "GUJARATI",
                   "KANNADA", "MALAYALAM", "GURMUKHI", "ETHIOPIC", "PERSIAN", "URDU", "SINHALA", "KHMER", "LAO",
@@ -63,9 +67,11 @@ class Question:
     answer_type: str
     terms: tuple[str, ...]  # stemmed content terms, question words removed
     names: tuple[str, ...]  # capitalised names as written ("Mauritania", "MINUSMA")
-    focus: str  # head noun after "how many"/"which", stemmed, or ""
+    focus: str  # head noun after "how many"/"which", folded, or ""
+    predicate: str  # for "who …" questions, the verb the answer must do ("heads"), or ""
     injection: bool
     task: bool  # asks the bot to do something other than answer from the report
+    wants_source: bool  # asks about a cited source (a footnote), not the events
 
     @property
     def english(self) -> bool:
@@ -121,12 +127,30 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _focus(text: str) -> str:
-    m = re.search(r"\bhow many (?:of (?:them|those) (?:were )?)?(\w+)|\bwhich (\w+)|\bwhat (\w+) (?:did|was|were|is|are)\b",
-                  text.lower())
+    """What is being counted: "how many journalists…" -> "journalists"."""
+    m = re.search(r"\bhow many (?:more |of (?:them|those|these) (?:were )?)?([a-z]+)", fold(text))
     if not m:
         return ""
-    word = next(g for g in m.groups() if g)
-    return "" if word in STOPWORDS or word in _QUESTION_WORDS else stem(fold(word))
+    word = m.group(1)
+    return "" if word in STOPWORDS or word in _QUESTION_WORDS else word
+
+
+_PREPOSITIONS = {"behind", "next", "with", "for", "against", "in", "at", "on", "by", "from", "among", "responsible",
+                 "involved", "the", "a", "an", "to", "of", "about", "most", "more", "mainly", "also", "still"}
+_AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
+                "would", "can", "could", "currently", "really", "actually"}
+
+
+def _predicate(text: str) -> str:
+    """The verb right after "who" (auxiliaries skipped): what the named answer must have done."""
+    m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", fold(text) + " ")
+    if not m:
+        return ""
+    for word in m.group(1).split():
+        if word in _AUXILIARIES:
+            continue
+        return "" if word in _PREPOSITIONS or word in STOPWORDS else word
+    return ""
 
 
 def analyse(raw: str, max_chars: int = 2000) -> Question:
@@ -139,6 +163,8 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         terms=tuple(dict.fromkeys(stem(w) for w in content)),
         names=_names(text),
         focus=_focus(text),
+        predicate=_predicate(text),
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
+        wants_source=bool(_SOURCE.search(text)),
     )

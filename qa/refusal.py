@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import fold
+from index import STOPWORDS, fold, stem, words
 
-from .answer_types import has_type
+from .answer_types import has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
 from .question import ANY, Question
 
@@ -37,7 +37,7 @@ def unknown_names(q: Question, document_text: str) -> list[str]:
 
 def judge(q: Question, *, quotes: list[str], context: str, history_context: str, document_text: str,
           meta_terms: set[str], top_similarity: float | None, min_similarity: float,
-          min_coverage: float, matcher: WordMatcher | None) -> Verdict:
+          min_coverage: float, min_alignment: float, matcher: WordMatcher | None) -> Verdict:
     """Every check an answer must pass; the first that fails names the reason."""
     if q.injection:
         return Verdict(False, "instruction", INJECTION_REPLY)
@@ -54,12 +54,28 @@ def judge(q: Question, *, quotes: list[str], context: str, history_context: str,
     question_names = {fold(n) for n in q.names}
     if q.answer_type != ANY and not any(has_type(s, q.answer_type, question_names) for s in quotes):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
-    if q.english:
-        qwords = content_words(q.text, meta_terms)
-        share, missing = coverage(qwords, f"{context} {history_context}", matcher)
-        if share < min_coverage:
+    if not q.english or matcher is None:
+        return Verdict(True)
+    quoted = " ".join(quotes)
+    if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
+        return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
+    if q.predicate and " or " not in q.text and not _matches(q.predicate, words(quoted), matcher, 0.55):
+        return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
+    qwords = content_words(q.text, meta_terms)
+    share, missing = coverage(qwords, f"{context} {history_context}", matcher)
+    if share < min_coverage:
+        align = matcher.similarity(qwords, [w for w in words(quoted) if w not in STOPWORDS]).mean() if qwords else 1.0
+        if align < min_alignment:
             return Verdict(False, f"not covered: {', '.join(missing)}", NOT_SAID_REPLY)
     return Verdict(True)
+
+
+def _matches(word: str, candidates: list[str], matcher: WordMatcher, threshold: float) -> bool:
+    """``word`` or a near synonym of it among ``candidates`` (same stem counts)."""
+    candidates = [c for c in candidates if c not in STOPWORDS and not c[0].isdigit()]
+    if stem(word) in {stem(c) for c in candidates}:
+        return True
+    return bool(candidates) and float(matcher.similarity([word], candidates)[0]) >= threshold
 
 
 def meta_terms_for(title: str, source: str) -> set[str]:

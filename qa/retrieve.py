@@ -1,7 +1,9 @@
-"""Hybrid retrieval: dense (one list per model) + BM25, fused by reciprocal rank, at two levels.
+"""Hybrid retrieval: dense (one list per model) + BM25, fused at two levels.
 
-A paragraph's score is its own fused rank score plus that of its best sentence, so a passing
-mention in one sentence lifts the paragraph that holds it.
+Each signal is standardised (z-score) over its level before summing, which keeps the margin
+information that rank fusion throws away on a corpus of a few dozen paragraphs. A paragraph's
+score is its own fused score plus half that of its best sentence, so a passing mention in one
+sentence lifts the paragraph that holds it.
 """
 from __future__ import annotations
 
@@ -18,55 +20,63 @@ class Retrieval:
 
     dense: dict[str, np.ndarray]  # model key -> cosine per chunk
     bm25: np.ndarray  # per chunk, each level against its own corpus
-    sentence_rrf: np.ndarray  # per chunk (sentences and footnotes), fused
+    sentence_score: np.ndarray  # fused score of sentences and footnotes
     ranked: list[tuple[int, float]]  # (passage chunk row, fused score), best first
 
 
-def _rrf(scores: np.ndarray, rows: np.ndarray, k: int, positive_only: bool = False) -> np.ndarray:
-    """Reciprocal-rank contribution for ``rows`` ranked by ``scores``."""
+def _z(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
     out = np.zeros(len(scores), dtype=np.float64)
     if len(rows) == 0:
         return out
-    order = rows[np.argsort(-scores[rows], kind="stable")]
-    ranks = np.arange(1, len(order) + 1)
-    contrib = 1.0 / (k + ranks)
-    if positive_only:
-        contrib = np.where(scores[order] > 0, contrib, 0.0)
-    out[order] = contrib
+    v = scores[rows].astype(np.float64)
+    sd = v.std()
+    out[rows] = (v - v.mean()) / sd if sd > 1e-9 else 0.0
     return out
 
 
 class Retriever:
     """``search(query)`` over a loaded :class:`SearchIndex`."""
 
-    def __init__(self, index: SearchIndex, embedders: dict[str, Embedder], rrf_k: int = 60) -> None:
+    def __init__(self, index: SearchIndex, embedders: dict[str, Embedder], *, bm25_weight: float = 0.5,
+                 sentence_weight: float = 0.5, footnote_penalty: float = 1.0) -> None:
         self.index = index
         self.embedders = embedders
-        self.rrf_k = rrf_k
+        self.bm25_weight = bm25_weight
+        self.sentence_weight = sentence_weight
+        self.footnote_penalty = footnote_penalty
         chunks = index.chunks
         self.passage_rows = np.array([i for i, c in enumerate(chunks) if c.is_passage], dtype=np.int64)
         # Footnotes compete at sentence level too: a note is one sentence long.
         self.sentence_rows = np.array([i for i, c in enumerate(chunks) if c.kind in ("sentence", "footnote")],
                                       dtype=np.int64)
         self.parent_row = np.array([index.by_id.get(c.parent, i) for i, c in enumerate(chunks)], dtype=np.int64)
+        self.is_footnote = np.array([c.kind == "footnote" for c in chunks])
 
-    def encode_query(self, query: str) -> dict[str, np.ndarray]:
-        return {k: e.encode([query], query=True)[0] for k, e in self.embedders.items()}
+    def encode_query(self, query: str, models: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        keys = models or tuple(self.embedders)
+        return {k: self.embedders[k].encode([query], query=True)[0] for k in keys if k in self.embedders}
 
-    def search(self, query: str, vectors: dict[str, np.ndarray] | None = None) -> Retrieval:
-        vectors = vectors or self.encode_query(query)
-        k = self.rrf_k
+    def search(self, query: str, vectors: dict[str, np.ndarray] | None = None, *, lexical_query: str | None = None,
+               use_bm25: bool = True, wants_source: bool = False) -> Retrieval:
+        """Rank passages for ``query``.
+
+        ``vectors`` limits the dense models used (a French question skips the English-only
+        model); ``lexical_query`` is what BM25 sees; ``wants_source`` lifts footnotes, which
+        otherwise yield to the body paragraph that cites them.
+        """
+        vectors = vectors if vectors is not None else self.encode_query(query)
         dense = {key: self.index.dense_scores(key, vec) for key, vec in vectors.items()}
-        bm25 = self.index.bm25_scores(query)
-        passage = np.zeros(len(self.index.chunks))
-        sentence = np.zeros(len(self.index.chunks))
-        for scores in dense.values():
-            passage += _rrf(scores, self.passage_rows, k)
-            sentence += _rrf(scores, self.sentence_rows, k)
-        passage += _rrf(bm25, self.passage_rows, k, positive_only=True)
-        sentence += _rrf(bm25, self.sentence_rows, k, positive_only=True)
-        best_child = np.zeros(len(self.index.chunks))
-        np.maximum.at(best_child, self.parent_row[self.sentence_rows], sentence[self.sentence_rows])
-        fused = passage + best_child
-        order = self.passage_rows[np.argsort(-fused[self.passage_rows], kind="stable")]
+        bm25 = self.index.bm25_scores(lexical_query if lexical_query is not None else query)
+        P, S = self.passage_rows, self.sentence_rows
+        passage = sum((_z(s, P) for s in dense.values()), np.zeros(len(bm25)))
+        sentence = sum((_z(s, S) for s in dense.values()), np.zeros(len(bm25)))
+        if use_bm25:
+            passage += self.bm25_weight * _z(bm25, P)
+            sentence += self.bm25_weight * _z(bm25, S)
+        best_child = np.full(len(bm25), -np.inf)
+        np.maximum.at(best_child, self.parent_row[S], sentence[S])
+        best_child[~np.isfinite(best_child)] = 0.0
+        fused = passage + self.sentence_weight * best_child
+        fused[self.is_footnote] += self.footnote_penalty if wants_source else -self.footnote_penalty
+        order = P[np.argsort(-fused[P], kind="stable")]
         return Retrieval(dense, bm25, sentence, [(int(r), float(fused[r])) for r in order])
