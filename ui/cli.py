@@ -135,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                    help="an origin allowed to call the API/embed the widget (repeatable)")
     s.add_argument("--document", help="a .txt/.md document instead of the bundled report")
+    s.add_argument("--feedback-log", metavar="PATH",
+                   help="JSON-lines file for like/dislike events (default: CACHE_DIR/feedback.jsonl)")
+    s.add_argument("--max-question-chars", type=int, default=1000, metavar="N",
+                   help="refuse longer questions (default 1000)")
+    s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
     return p
 

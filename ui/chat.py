@@ -1,0 +1,192 @@
+"""The Gradio 6 chat: numbered citations, collapsible Sources, streaming, feedback, offline.
+
+Built from Blocks (not ChatInterface) so the user's own question is escaped before it is shown
+too: ChatInterface puts the raw question in the chat, where a Markdown image would be fetched.
+"""
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: measured here, otherwise Gradio and gradio_client phone home.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_RUN_HISTORY", "False")
+
+import time  # noqa: E402
+from typing import Any, Iterator  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from qa import Answer, Assistant  # noqa: E402
+
+from .feedback import FeedbackLog  # noqa: E402
+from .render import answer_messages, escape_text, history_for_assistant, plain_text  # noqa: E402
+
+MAX_QUESTION_CHARS = 1000  # a question longer than this is refused (server-side, chat and API)
+MAX_HISTORY_MESSAGES = 40
+CONCURRENCY = 4  # chat requests in flight; Assistant answers one at a time, streaming overlaps
+CONCURRENCY_ID = "answer"
+STREAM_WORDS = 3  # words per streamed chunk
+STREAM_DELAY_S = 0.03
+API_NAME = "chat"  # stable: gradio_client `api_name="/chat"`, @gradio/client `"/chat"`
+
+EXAMPLES = [
+    "When did the drone strikes on Amasrakad happen?",
+    "Why was Etienne Fakaba Sissoko arrested?",
+    "What was he sentenced to?",
+    "How many schools remained closed?",
+    "What did the new legislation do to LGBTI people?",
+]
+
+CSS = """
+#rqa-chat mark { background: #fde68a; color: inherit; padding: 0 .1em; border-radius: 2px; }
+#rqa-chat .rqa-refusal { color: #92400e; }
+#rqa-chat .rqa-footnote { font-size: .9em; opacity: .85; }
+#rqa-chat blockquote { margin: .4em 0; padding-left: .8em; border-left: 3px solid #d1d5db; }
+.rqa-header h1 { font-size: 1.3rem; margin: .2em 0; }
+.rqa-header p { margin: .2em 0; opacity: .8; }
+@media (max-width: 640px) {
+  .rqa-header h1 { font-size: 1.05rem; }
+  #rqa-chat { height: 70vh !important; }
+}
+"""
+
+
+def theme() -> gr.themes.Base:
+    """System fonts only: no Google Fonts, no font files fetched from anywhere."""
+    system = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+    mono = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+    return gr.themes.Soft(primary_hue="amber", neutral_hue="slate", font=system, font_mono=mono)
+
+
+def too_long_reply(n: int) -> str:
+    return f"Your question is too long ({n} characters); please keep it under {MAX_QUESTION_CHARS}."
+
+
+class ChatApp:
+    """State-free handlers around one shared Assistant (which serialises questions itself)."""
+
+    def __init__(self, assistant: Assistant, feedback: FeedbackLog, max_chars: int = MAX_QUESTION_CHARS) -> None:
+        self.assistant = assistant
+        self.feedback = feedback
+        self.max_chars = max_chars
+
+    # -- the conversation -------------------------------------------------------------------
+    def ask(self, question: str, history: list[Any] | None) -> Answer:
+        question = question if isinstance(question, str) else ""
+        turns = history_for_assistant((history or [])[-MAX_HISTORY_MESSAGES:])
+        return self.assistant.ask(question, turns)
+
+    def user_turn(self, question: str, messages: list[dict] | None):
+        """Show the (escaped) question at once; clear and lock the box while answering."""
+        question = question if isinstance(question, str) else ""
+        messages = list(messages or [])
+        if question.strip():
+            shown = question if len(question) <= self.max_chars else question[:self.max_chars] + "…"
+            messages.append({"role": "user", "content": escape_text(shown)})
+        return gr.update(value="", interactive=False), messages, question
+
+    def bot_turn(self, question: str, messages: list[dict] | None, answers: dict | None
+                 ) -> Iterator[tuple[list[dict], dict]]:
+        messages = list(messages or [])
+        answers = dict(answers or {})
+        question = question if isinstance(question, str) else ""
+        if not question.strip():
+            yield messages, answers
+            return
+        if len(question) > self.max_chars:
+            messages.append({"role": "assistant", "content": escape_text(too_long_reply(len(question)))})
+            yield messages, answers
+            return
+        answer = self.ask(question, messages[:-1])
+        reply_index = len(messages)
+        answers[reply_index] = {"question": answer.question, "answer": answer.text, "abstained": answer.abstained,
+                                "reason": answer.reason,
+                                "citations": [{"section": c.section_label, "paragraph": c.paragraph, "text": c.text,
+                                               "chunk_id": c.chunk_id} for c in answer.citations]}
+        n_words = len(answer_messages(answer)[0]["content"].split(" "))
+        if not answer.abstained:
+            for n in range(STREAM_WORDS, n_words, STREAM_WORDS):
+                yield messages + answer_messages(answer, streamed_words=n), answers
+                time.sleep(STREAM_DELAY_S)
+        yield messages + answer_messages(answer), answers
+
+    def pick_example(self, evt: gr.SelectData):
+        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+        return str(value.get("text", ""))
+
+    # -- feedback ---------------------------------------------------------------------------
+    def on_like(self, messages: list[dict] | None, answers: dict | None, data: gr.LikeData) -> None:
+        messages, answers = list(messages or []), dict(answers or {})
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        index = int(index) if isinstance(index, int) or str(index).isdigit() else len(messages) - 1
+        keys = sorted(k for k in answers if k <= index)
+        record = answers.get(keys[-1]) if keys else None
+        if record is None:  # fall back to what is on screen
+            reply = plain_text(messages[index]["content"]) if 0 <= index < len(messages) else ""
+            asked = next((plain_text(m["content"]) for m in reversed(messages[:index]) if m.get("role") == "user"), "")
+            record = {"question": asked, "answer": reply, "citations": []}
+        verdict = "like" if data.liked is True else "dislike" if data.liked is False else (str(data.liked) or "none")
+        self.feedback.append({"event": "feedback", "verdict": verdict, "message_index": index, **record})
+
+    # -- the API endpoint (gradio_client / @gradio/client) ----------------------------------
+    def api_chat(self, message: str, history: list[dict] | None = None) -> Iterator[dict]:
+        """Answer `message` about the report, given earlier turns as [{"role", "content"}].
+
+        Streams partial answers ({"answer": first words, "final": false}); the last item is the
+        full answer object of `POST /api/ask` with "final": true.
+        """
+        message = message if isinstance(message, str) else ""
+        if len(message) > self.max_chars:
+            raise gr.Error(too_long_reply(len(message)))
+        if not message.strip():
+            raise gr.Error("Please type a question about the report.")
+        answer = self.ask(message, history if isinstance(history, list) else [])
+        full = answer.to_json()
+        words = full["answer"].split(" ")
+        if not answer.abstained:
+            for n in range(STREAM_WORDS, len(words), STREAM_WORDS):
+                yield {"question": full["question"], "answer": " ".join(words[:n]), "final": False}
+                time.sleep(STREAM_DELAY_S)
+        yield {**full, "final": True}
+
+
+def build_chat(assistant: Assistant, feedback: FeedbackLog, max_chars: int = MAX_QUESTION_CHARS) -> gr.Blocks:
+    app = ChatApp(assistant, feedback, max_chars)
+    title = assistant.document_title or "the report"
+    with gr.Blocks(title=f"Ask: {title}", fill_height=True) as demo:
+        gr.Markdown(f"# Ask the report\n\n{escape_text(title)}: short answers quoted from the report, "
+                    "cited down to the paragraph and footnote. If the report does not say, the bot says so.",
+                    elem_classes=["rqa-header"])
+        chatbot = gr.Chatbot(
+            elem_id="rqa-chat", label="Conversation", show_label=False, height="65vh", min_height=320,
+            sanitize_html=True, render_markdown=True, latex_delimiters=[], allow_tags=False,
+            feedback_options=("Like", "Dislike"), buttons=["copy"], layout="bubble",
+            placeholder="Ask a question about the report, or pick an example below.",
+            examples=[{"text": q} for q in EXAMPLES], autoscroll=True, scale=1,
+        )
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(placeholder="Ask about the report…", show_label=False, max_length=max_chars,
+                             lines=1, max_lines=4, submit_btn="Ask", scale=5, autofocus=True, elem_id="rqa-question")
+            clear = gr.Button("Clear", variant="secondary", scale=1, min_width=80, elem_id="rqa-clear")
+        pending = gr.State("")
+        answers = gr.State({})
+
+        answer_kwargs = dict(fn=app.bot_turn, inputs=[pending, chatbot, answers], outputs=[chatbot, answers],
+                             api_visibility="undocumented", concurrency_limit=CONCURRENCY,
+                             concurrency_id=CONCURRENCY_ID, show_progress="minimal")
+        unlock = dict(fn=lambda: gr.update(interactive=True), inputs=None, outputs=box,
+                      api_visibility="undocumented", queue=False)
+        box.submit(app.user_turn, [box, chatbot], [box, chatbot, pending], api_visibility="undocumented",
+                   queue=False).then(**answer_kwargs).then(**unlock)
+        chatbot.example_select(app.pick_example, None, pending, api_visibility="undocumented", queue=False).then(
+            app.user_turn, [pending, chatbot], [box, chatbot, pending], api_visibility="undocumented", queue=False
+        ).then(**answer_kwargs).then(**unlock)
+        chatbot.like(app.on_like, [chatbot, answers], None, api_visibility="undocumented", queue=False)
+        clear.click(lambda: ([], {}, ""), None, [chatbot, answers, pending], api_visibility="undocumented",
+                    queue=False)
+        chatbot.clear(lambda: ({}, ""), None, [answers, pending], api_visibility="undocumented", queue=False)
+
+        gr.api(app.api_chat, api_name=API_NAME, concurrency_limit=CONCURRENCY, concurrency_id=CONCURRENCY_ID)
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    return demo

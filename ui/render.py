@@ -1,0 +1,135 @@
+"""Turn an `Answer` into chat messages, treating every piece of document or user text as text.
+
+Gradio's Chatbot renders Markdown, then HTML, then sanitises. Sanitising alone is not enough:
+`<img src=x>` survives it and a Markdown image in a passage is fetched (a tracking channel). So
+every string that comes from the document or the user goes through :func:`escape_text` first:
+ASCII punctuation that Markdown could act on is backslash-escaped and HTML's specials become
+entities. The only markup in a message is the markup this module writes itself.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable
+
+# Every ASCII punctuation character Markdown might act on, except the five HTML escapes
+# (html.escape turns those into entities, which Markdown shows as the literal character).
+_MD_SPECIAL = re.compile(r"([!#$%()*+,\-./:;=?@\[\\\]^_`{|}~])")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MARKER = re.compile(r"\s*\[\d+\]")
+_TAG = re.compile(r"<[^>]*>")
+
+SOURCES_TITLE = "Sources"
+NEAREST_TITLE = "Nearest passages (no answer found in them)"
+REFUSAL_PREFIX = "🛈 "
+
+
+def escape_text(text: str) -> str:
+    """Make ``text`` display literally in a Markdown+HTML message (no links, images, tags, emphasis)."""
+    text = "" if text is None else str(text)
+    text = text.replace("\r", "")
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=True)
+
+
+def unescape_text(text: str) -> str:
+    """Inverse of :func:`escape_text` (for feeding chat history back to the assistant)."""
+    return _ESCAPED.sub(r"\1", html.unescape(text))
+
+
+def plain_text(message_content: Any) -> str:
+    """The words of a chat message as the reader saw them: no escapes, tags or [n] markers."""
+    if isinstance(message_content, list):  # Gradio 6 content parts
+        message_content = " ".join(str(p.get("text", "")) if isinstance(p, dict) else str(p)
+                                   for p in message_content)
+    if not isinstance(message_content, str):
+        return ""
+    text = _TAG.sub("", message_content)
+    text = unescape_text(text)
+    text = _MARKER.sub("", text)
+    if text.startswith(REFUSAL_PREFIX):
+        text = text[len(REFUSAL_PREFIX):]
+    return text.replace("**", "").strip()
+
+
+def history_for_assistant(messages: Iterable[Any] | None) -> list[dict]:
+    """Chat history (Gradio messages) -> plain {role, content} turns, without the Sources messages."""
+    turns: list[dict] = []
+    for m in messages or []:
+        if not isinstance(m, dict):
+            continue
+        meta = m.get("metadata") or {}
+        if isinstance(meta, dict) and meta.get("title"):
+            continue  # a Sources / nearest-passages message, not part of the conversation
+        role = m.get("role")
+        if role not in ("user", "assistant"):
+            continue
+        text = plain_text(m.get("content"))
+        if text:
+            turns.append({"role": role, "content": text})
+    return turns
+
+
+def answer_markdown(answer) -> str:
+    """The answer with inline numbered citations, or the refusal, as message Markdown."""
+    if answer.abstained:
+        return f'{REFUSAL_PREFIX}<span class="rqa-refusal">*{escape_text(answer.text)}*</span>'
+    if answer.citations:
+        return " ".join(f"{escape_text(c.text)} [{i}]" for i, c in enumerate(answer.citations, 1))
+    return escape_text(answer.text)
+
+
+def highlighted(paragraph: str, start: int, end: int) -> str:
+    """The paragraph, escaped, with the span [start, end) wrapped in <mark>."""
+    paragraph = paragraph or ""
+    start = max(0, min(int(start), len(paragraph)))
+    end = max(start, min(int(end), len(paragraph)))
+    if end <= start:
+        return escape_text(paragraph)
+    return (escape_text(paragraph[:start]) + "<mark>" + escape_text(paragraph[start:end]) + "</mark>"
+            + escape_text(paragraph[end:]))
+
+
+def sources_markdown(answer) -> str:
+    """Each cited paragraph: section path, paragraph number, highlighted span, footnotes."""
+    blocks = []
+    for i, c in enumerate(answer.citations, 1):
+        lines = [f"**[{i}] {escape_text(c.section_label)}**, paragraph {int(c.paragraph)}",
+                 "", f"> {highlighted(c.paragraph_text, c.start, c.end)}"]
+        for note in c.footnotes:
+            lines += ["", f'<span class="rqa-footnote">Footnote {int(note.number)}: {escape_text(note.text)}</span>']
+        blocks.append("\n".join(lines))
+    return "\n\n---\n\n".join(blocks)
+
+
+def nearest_markdown(answer, limit: int = 3) -> str:
+    """The passages retrieved for a question the report does not answer."""
+    blocks = []
+    for p in answer.passages[:limit]:
+        label = " › ".join(p.section)
+        blocks.append(f"**{escape_text(label)}**, paragraph {int(p.paragraph)}\n\n> {escape_text(p.text)}")
+    return "\n\n---\n\n".join(blocks) or "No passage came close."
+
+
+def answer_messages(answer, streamed_words: int | None = None) -> list[dict]:
+    """The assistant messages for one answer: the reply and a collapsed Sources message.
+
+    ``streamed_words`` cuts the reply to its first N words (for streaming); the Sources message
+    is added only once the reply is complete.
+    """
+    body = answer_markdown(answer)
+    if streamed_words is not None:
+        words = body.split(" ")
+        if streamed_words < len(words):
+            # Never cut inside the <span ...> of a refusal: refusals are sent whole.
+            if answer.abstained:
+                return [{"role": "assistant", "content": body}]
+            return [{"role": "assistant", "content": " ".join(words[:streamed_words])}]
+    messages = [{"role": "assistant", "content": body}]
+    if answer.abstained:
+        if answer.passages:
+            messages.append({"role": "assistant", "content": nearest_markdown(answer),
+                             "metadata": {"title": NEAREST_TITLE, "status": "done"}})
+    elif answer.citations:
+        messages.append({"role": "assistant", "content": sources_markdown(answer),
+                         "metadata": {"title": f"{SOURCES_TITLE} ({len(answer.citations)})", "status": "done"}})
+    return messages
