@@ -1,5 +1,5 @@
 """document -> searchable index: parse sections/paragraphs/footnotes, chunk, embed, persist."""
-from .chunking import FOOTNOTES_SECTION, Chunk, chunk_document
+from .chunking import FOOTNOTES_SECTION, LEADING_REFERENCE, Chunk, chunk_document
 from .document import Document, Footnote, Paragraph, Section, Sentence
 from .embedder import Embedder, E5Embedder, MiniLMEmbedder, ModelUnavailable, load_embedder
 from .errors import DocumentError, IndexCorrupt, ReportQAError
@@ -10,7 +10,7 @@ from .tokens import STOPWORDS, fold, stem, terms, words
 
 __all__ = [
     "Chunk", "Document", "DocumentError", "E5Embedder", "Embedder", "FOOTNOTES_SECTION", "Footnote",
-    "IndexCorrupt", "MiniLMEmbedder", "ModelUnavailable", "Paragraph", "ReportQAError", "STOPWORDS",
+    "IndexCorrupt", "LEADING_REFERENCE", "MiniLMEmbedder", "ModelUnavailable", "Paragraph", "ReportQAError", "STOPWORDS",
     "SearchIndex", "Section", "Sentence", "build_index", "chunk_document", "fold", "load_document",
     "load_embedder", "load_index", "parse_text", "read_manifest", "stem", "terms", "words",
 ]

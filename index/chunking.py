@@ -65,7 +65,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-_LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,4}?(?:he|she|they|it|his|her|their|its|this|these|those|also)\b", re.I)
+LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|it|his|her|their|its|this|these|those|also)\b", re.I)
 
 
 def embedding_texts(chunks: list[Chunk]) -> list[str]:
@@ -82,7 +82,7 @@ def embedding_texts(chunks: list[Chunk]) -> list[str]:
             out.append(f"Source (footnote {chunk.paragraph}): {chunk.text}")
         elif chunk.kind == "sentence":
             lead = ""
-            if previous is not None and previous.parent == chunk.parent and _LEADING_REFERENCE.match(chunk.text):
+            if previous is not None and previous.parent == chunk.parent and LEADING_REFERENCE.match(chunk.text):
                 lead = previous.text + " "
             out.append(f"{chunk.section[-1]}: {lead}{chunk.text}")
         else:

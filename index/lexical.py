@@ -18,7 +18,7 @@ class Bm25Index:
 
     def fit(self, texts: list[str]) -> "Bm25Index":
         # bm25s needs at least one token per row; "_" never matches a query term.
-        corpus = [terms(t) or ["_"] for t in texts]
+        corpus = [list(terms(t)) or ["_"] for t in texts]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.size = len(texts)

@@ -33,7 +33,7 @@ from .errors import IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .tokens import STOPWORDS, words
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LEVELS = ("passages", "sentences")
 
 

@@ -21,20 +21,23 @@ _WORD = re.compile(r"\d[\d,.]*\d|\w+", re.UNICODE)
 _stemmer = Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Ségou" and "segou" meet."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
 
 
-def words(text: str) -> list[str]:
-    """Folded word tokens; numbers keep their digits only ("331,000" -> "331000")."""
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    """Folded word tokens; numbers keep their digits only ("331,000" -> "331000"). Cached:
+    the same chunk texts are tokenised for every question."""
     out = []
     for w in _WORD.findall(fold(text)):
         if w[0].isdigit():
             w = w.replace(",", "").rstrip(".")
         out.append(w)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
@@ -42,6 +45,7 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def terms(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def terms(text: str) -> tuple[str, ...]:
     """Stemmed content terms (stopwords removed) for BM25 and overlap checks."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w != "_"]
+    return tuple(stem(w) for w in words(text) if w not in STOPWORDS and w != "_")

@@ -56,7 +56,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
     if kind == MONEY:
         return bool(_MONEY.search(sentence))
     if kind == TITLE:
-        return bool(re.search(r"“[^”]{3,}”|\"[^\"]{3,}\"|«[^»]{3,}»", sentence))
+        # A title is a quoted phrase of two words or more, not a scare-quoted word.
+        return bool(re.search(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»", sentence))
     if kind == REASON:
         return bool(_REASON.search(sentence))
     if kind in (PERSON_OR_ORG, PLACE):

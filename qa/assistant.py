@@ -27,6 +27,10 @@ EMPTY_REPLY = "Please type a question about the report."
 SCRIPT_REPLY = "I can't read that question: please ask in words (English, French, Spanish, Portuguese…)."
 
 
+def _margin(r) -> float:
+    return r.ranked[0][1] - r.ranked[1][1] if len(r.ranked) > 1 else float("inf")
+
+
 def index_dir_for(config: Config, doc_sha: str) -> Path:
     """One directory per (document content, model set) under the cache directory."""
     name = Path(config.document).stem[:40] or "document"
@@ -101,13 +105,19 @@ class Assistant:
         history_context = context_for(q.text, history, len(q.terms))
         query = f"{q.text} {history_context}".strip() if history_context else q.text
         t1 = time.perf_counter()
-        # Non-English questions: only the multilingual model can read them; BM25 and the
-        # English-only model would just add noise.
-        models = None if q.english or "e5" not in self.embedders else ("e5",)
-        vectors = self.retriever.encode_query(query, models)
+        models = self._models_for(q.english)
+        qwords = content_words(q.text, self.meta_terms) if q.english else []
+        prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, q.focus, q.predicate) if w])) if self.matcher and qwords else None
+        vectors = self.retriever.encode_query(query, models, also=prefetch)
         lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
         r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
                                   wants_source=q.wants_source)
+        others = tuple(k for k in self.embedders if k not in vectors)
+        if q.english and others and _margin(r) < self.config.escalate_margin:
+            # Close call between the top passages: ask the other model(s) too.
+            vectors.update(self.retriever.encode_query(query, others))
+            models = tuple(vectors)
+            r = self.retriever.search(query, vectors, lexical_query=lexical, wants_source=q.wants_source)
         t2 = time.perf_counter()
         passages = [Passage(self.index.chunks[row].text, self.index.chunks[row].section,
                             self.index.chunks[row].paragraph, round(score, 5), self.index.chunks[row].id)
@@ -119,7 +129,6 @@ class Assistant:
                                          lexical_query=q.text, use_bm25=q.english, wants_source=q.wants_source)
             sentence_score = bare.sentence_score
             already_said = history_context
-        qwords = content_words(q.text, self.meta_terms) if q.english else []
         # A follow-up stays with the passage the conversation is about.
         n_passages = 2 if history_context else self.config.candidate_passages
         cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
@@ -129,12 +138,14 @@ class Assistant:
         quotes = [self.index.chunks[c.row].text for c in chosen]
         context = " ".join(" ".join(self.index.chunks[c.passage_row].section) + " " +
                            self.index.chunks[c.passage_row].text for c in chosen)
-        top_sim = None
-        if "e5" in r.dense and r.ranked:
-            top_sim = float(max(r.dense["e5"][row] for row, _ in r.ranked[:self.config.passages]))
+        top_sim, min_sim = None, 0.0
+        for key, floor in self.config.min_topic_similarity.items():
+            if key in r.dense and r.ranked:
+                top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floor
+                break
         verdict = judge(q, quotes=quotes, context=context, history_context=history_context,
                         document_text=self.document_text, meta_terms=self.meta_terms,
-                        top_similarity=top_sim, min_similarity=self.config.min_topic_similarity,
+                        top_similarity=top_sim, min_similarity=min_sim,
                         min_coverage=self.config.min_term_coverage,
                         min_alignment=self.config.min_alignment, matcher=self.matcher)
         t3 = time.perf_counter()
@@ -145,6 +156,13 @@ class Assistant:
         citations = [self._citation(c.row) for c in chosen]
         return Answer(question=q.text, text=" ".join(quotes), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
+
+    def _models_for(self, english: bool) -> tuple[str, ...]:
+        """English questions start with the English model (fast, escalated on close calls);
+        others need the multilingual one: BM25 and the English model would only add noise."""
+        wanted = self.config.english_models if english else self.config.multilingual_models
+        chosen = tuple(k for k in wanted if k in self.embedders)
+        return chosen or tuple(self.embedders)
 
     def _citation(self, row: int) -> Citation:
         chunk = self.index.chunks[row]

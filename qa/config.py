@@ -30,8 +30,14 @@ class Config:
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
     max_question_chars: int = 2000
-    # Refusal: the best passage must clear this cosine (e5) to count as on-topic at all.
-    min_topic_similarity: float = 0.78
+    # Which models read a question: English starts with MiniLM and escalates to all models
+    # when the top two passages are closer than ``escalate_margin`` (fused z-score units).
+    english_models: tuple[str, ...] = ("minilm",)
+    multilingual_models: tuple[str, ...] = ("e5",)
+    escalate_margin: float = 0.5
+    # Refusal: the best passage must clear this cosine to count as on-topic at all (per model,
+    # first one computed wins).
+    min_topic_similarity: dict = field(default_factory=lambda: {"e5": 0.78, "minilm": 0.2})
     # A last guard for questions that match nothing: few question words in the passage
     # (literally or by synonym) and a weak word-by-word match of the quote.
     min_term_coverage: float = 0.15

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import SearchIndex, fold, terms, words
+from index import LEADING_REFERENCE, SearchIndex, fold, terms, words
 
 from .answer_types import has_type, names_in
 from .grounding import WordMatcher
@@ -62,7 +62,9 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
-        stems = set(terms(text))
+        # "He was released on 3 October." inherits who "he" is from the sentences before it.
+        scope = _with_antecedents(row, index)
+        stems = set(terms(scope))
         lex = len(query_terms & stems) / max(len(query_terms), 1)
         ok = has_type(text, q.answer_type, qwords)
         # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
@@ -70,7 +72,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         mentions = bool(said) and any(fold(n) in said for n in names_in(text))
         align = 0.0
         if matcher is not None and question_words:
-            sent_words = [x for x in words(text) if x in index.vocab_row]
+            sent_words = [x for x in words(scope) if x in index.vocab_row]
             if sent_words:
                 align = float(matcher.similarity(question_words, sent_words).mean())
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align
@@ -79,6 +81,14 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _with_antecedents(row: int, index: SearchIndex) -> str:
+    chunk = index.chunks[row]
+    if chunk.kind != "sentence" or not LEADING_REFERENCE.match(chunk.text):
+        return chunk.text
+    before = [index.chunks[r].text for r in index.children.get(chunk.parent, []) if r < row]
+    return " ".join(names_in(" ".join(before))) + " " + chunk.text
 
 
 def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentences: int,

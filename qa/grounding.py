@@ -22,6 +22,10 @@ class WordMatcher:
         self.threshold = synonym_threshold
         self._cache: dict[str, np.ndarray] = {}
 
+    def prefetch(self, ws: list[str]) -> None:
+        """Encode words the document does not contain, ahead of need (in one batch)."""
+        self.vectors(list(dict.fromkeys(ws)))
+
     def vectors(self, ws: list[str]) -> np.ndarray:
         missing = [w for w in ws if w not in self._cache and w not in self.index.vocab_row]
         if missing:
@@ -29,11 +33,12 @@ class WordMatcher:
                 if len(self._cache) > 20000:
                     self._cache.clear()
                 self._cache[w] = v
-        rows = []
-        for w in ws:
-            r = self.index.vocab_row.get(w)
-            rows.append(self.index.vocab_vectors[r] if r is not None else self._cache[w])
-        return np.vstack(rows) if rows else np.zeros((0, self.index.vocab_vectors.shape[1]), np.float32)
+        if not ws:
+            return np.zeros((0, self.index.vocab_vectors.shape[1]), np.float32)
+        rows = [self.index.vocab_row.get(w) for w in ws]
+        if all(r is not None for r in rows):
+            return self.index.vocab_vectors[rows]
+        return np.vstack([self.index.vocab_vectors[r] if r is not None else self._cache[w] for w, r in zip(ws, rows)])
 
     def similarity(self, query_words: list[str], context_words: list[str]) -> np.ndarray:
         """For each query word, its best cosine to any context word."""

@@ -7,7 +7,9 @@ sentence lifts the paragraph that holds it.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -51,10 +53,33 @@ class Retriever:
                                       dtype=np.int64)
         self.parent_row = np.array([index.by_id.get(c.parent, i) for i, c in enumerate(chunks)], dtype=np.int64)
         self.is_footnote = np.array([c.kind == "footnote" for c in chunks])
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
 
-    def encode_query(self, query: str, models: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-        keys = models or tuple(self.embedders)
-        return {k: self.embedders[k].encode([query], query=True)[0] for k in keys if k in self.embedders}
+    def encode_query(self, query: str, models: tuple[str, ...] | None = None,
+                     also: Callable[[], object] | None = None) -> dict[str, np.ndarray]:
+        """Query vectors per model, plus ``also`` (other query-time encoding) when given.
+
+        Two cores: the first model runs here while the rest, then ``also``, run on one pool
+        thread. Each engine is single-threaded and releases the GIL, so this costs the slower
+        branch, not the sum, without oversubscribing the cores.
+        """
+        keys = [k for k in (models or tuple(self.embedders)) if k in self.embedders]
+
+        def encode(k: str) -> np.ndarray:
+            return self.embedders[k].encode([query], query=True)[0]
+
+        def rest() -> dict[str, np.ndarray]:
+            out = {k: encode(k) for k in keys[1:]}
+            if also is not None:
+                also()
+            return out
+
+        if len(keys) < 2 and also is None:
+            return {k: encode(k) for k in keys}
+        future = self._pool.submit(rest)
+        out = {k: encode(k) for k in keys[:1]}
+        out.update(future.result())
+        return out
 
     def search(self, query: str, vectors: dict[str, np.ndarray] | None = None, *, lexical_query: str | None = None,
                use_bm25: bool = True, wants_source: bool = False) -> Retrieval:

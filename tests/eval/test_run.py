@@ -1,0 +1,28 @@
+"""The eval CLI on a small gold file with missing optional fields."""
+from __future__ import annotations
+
+import json
+
+from eval.run import main
+
+
+def test_eval_run_writes_results_and_report(tmp_path, assistant, capsys):
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "1", "question": "How many people were affected by floods?", "answers": ["264,646"]},
+        {"id": "2", "question": "What's the capital of Peru?", "answerable": False},
+        {"id": "3", "question": "When was al Hassan convicted?", "evidence": "On 26 June, the ICC convicted"},
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n")
+    out = tmp_path / "results.jsonl"
+    code = main([str(gold), "--out", str(out), "--no-baseline", "--report", str(tmp_path / "r.md"),
+                 "--cache-dir", str(assistant.config.cache_dir)])
+    assert code == 0
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in lines] == ["1", "2", "3"]
+    for r in lines:
+        assert {"id", "question", "answer", "abstained", "passages", "citations", "latency_ms"} <= set(r)
+    assert lines[1]["abstained"] is True
+    printed = capsys.readouterr().out
+    assert "hit@1" in printed and "answer accuracy" in printed
+    assert (tmp_path / "r.md").exists() and (tmp_path / "r.png").exists()

@@ -1,0 +1,86 @@
+"""The parser on the real report and on awkward documents."""
+from __future__ import annotations
+
+import re
+
+from index import chunk_document, parse_text
+
+
+def test_every_heading_with_its_path(report_text):
+    doc = parse_text(report_text)
+    paths = [s.path for s in doc.sections]
+    assert doc.title == "The State of the World's Human Rights; Mali 2024"
+    assert paths[0] == (doc.title,)  # the summary sits under the title
+    expected_top = ["Background", "Arbitrary arrests and detention", "Enforced disappearances",
+                    "Freedom of association", "Unlawful killings", "Right to truth, justice and reparation",
+                    "Right to education", "LGBTI people’s rights"]
+    assert [p[0] for p in paths[1:] if len(p) == 1] == expected_top
+    assert ("Unlawful killings", "Armed groups") in paths
+    assert ("Unlawful killings", "Government forces") in paths
+    # Every heading line of the source became a section, and nothing else did.
+    blocks = [b.strip() for b in report_text.split("\n\n") if b.strip()]
+    assert all(any(s.title == b for s in doc.sections) for b in blocks if b in {s.title for s in doc.sections})
+    assert len(doc.sections) == 11
+
+
+def test_summary_is_first_paragraph(report_text):
+    doc = parse_text(report_text)
+    summary = doc.sections[0].paragraphs
+    assert len(summary) == 1 and summary[0].text.startswith("The authorities increased their use")
+
+
+def test_footnotes_parsed_and_every_marker_resolved(report_text):
+    doc = parse_text(report_text)
+    assert sorted(doc.footnotes) == [1, 2, 3, 4, 5]
+    assert doc.footnotes[1].text.startswith("“Mali: Arbitrarily detained author")
+    assert "↩" not in " ".join(f.text for f in doc.footnotes.values())
+    cited = sorted(n for _, p in doc.paragraphs() for s in p.sentences for n in s.footnotes)
+    assert cited == [1, 2, 3, 4, 5]  # each marker in the body found, on a sentence
+    by_note = {n: s.text for _, p in doc.paragraphs() for s in p.sentences for n in s.footnotes}
+    assert by_note[2].endswith("provisionally released on 3 October.")
+    assert by_note[3].endswith("in Amasrakad, Gao region.")
+
+
+def test_marker_digits_never_leak_into_text(report_text):
+    doc = parse_text(report_text)
+    clean = " ".join(p.text for _, p in doc.paragraphs())
+    assert "October.2" not in clean and "”.1" not in clean and "region.3" not in clean
+    assert not re.search(r"[^\d\s][.,;:”’)]\d{1,2}(\s|$)", clean)
+    # Numbers that merely follow punctuation are not markers.
+    assert "1,657 schools" in clean and "264,646 people" in clean
+
+
+def test_sentence_spans_point_into_paragraph(report_text):
+    doc = parse_text(report_text)
+    for _, para in doc.paragraphs():
+        for s in para.sentences:
+            assert para.text[s.start:s.end] == s.text
+
+
+def test_chunk_ids_are_stable_and_unique(report_text):
+    a = [c.id for c in chunk_document(parse_text(report_text))]
+    b = [c.id for c in chunk_document(parse_text(report_text))]
+    assert a == b and len(set(a)) == len(a)
+    assert {"fn1", "fn5"} <= set(a)
+
+
+def test_document_without_headings_or_footnotes():
+    text = "First paragraph says one thing. It has two sentences.\n\nSecond paragraph, about 2020. And more."
+    doc = parse_text(text, source="notes.txt")
+    assert doc.footnotes == {}
+    assert sum(len(s.paragraphs) for s in doc.sections) >= 1
+    assert "2020." in " ".join(p.text for _, p in doc.paragraphs())
+
+
+def test_markdown_headings_give_levels():
+    text = "# Title\n\nIntro text here.\n\n## Part one\n\nBody one.[^1]\n\n### Detail\n\nBody two.\n\n[^1]: A note."
+    doc = parse_text(text)
+    assert ("Part one", "Detail") in [s.path for s in doc.sections]
+    assert doc.footnotes[1].text == "A note."
+    body = [p for s, p in doc.paragraphs() if s.title == "Part one"][0]
+    assert body.text == "Body one." and body.footnotes == (1,)
+
+
+def test_junk_never_raises():
+    for junk in ["", "\n\n\n", "\x00\x01\x02", "\ud800 lone surrogate", "#", "1. only a note", "é" * 10000]:
+        parse_text(junk)
