@@ -33,7 +33,7 @@ API_NAME = "chat"  # stable: gradio_client `api_name="/chat"`, @gradio/client `"
 EXAMPLES = [
     "When did the drone strikes on Amasrakad happen?",
     "Why was Etienne Fakaba Sissoko arrested?",
-    "What was he sentenced to?",
+    "What happened to the villagers abducted in Boura?",
     "How many schools remained closed?",
     "What did the new legislation do to LGBTI people?",
 ]

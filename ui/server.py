@@ -210,7 +210,15 @@ def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedb
     async def widget() -> FileResponse:
         return FileResponse(FRONTEND_DIR / "gradio.js", media_type="text/javascript")
 
-    app.mount(f"{WIDGET_PATH}/assets", StaticFiles(directory=FRONTEND_DIR / "assets"), name="widget-assets")
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(FRONTEND_DIR / "favicon.png", media_type="image/png")
+
+    # The bundle imports its chunks relative to gradio.js (/widget/assets/...) but preloads its CSS
+    # from the site root (/assets/...): serve the same folder at both.
+    assets = StaticFiles(directory=FRONTEND_DIR / "assets")
+    app.mount(f"{WIDGET_PATH}/assets", assets, name="widget-assets")
+    app.mount("/assets", assets, name="assets")
 
     blocks = build_chat(assistant, FeedbackLog(feedback_path), max_question_chars)
     gr.mount_gradio_app(app, blocks, path=CHAT_PATH, footer_links=["api"], run_history=False, ssr_mode=False,
