@@ -107,7 +107,7 @@ class Assistant:
         t1 = time.perf_counter()
         models = self._models_for(q.english)
         qwords = content_words(q.text, self.meta_terms) if q.english else []
-        prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, q.focus, q.predicate) if w])) if self.matcher and qwords else None
+        prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, q.focus, q.predicate, q.attribute) if w])) if self.matcher and qwords else None
         vectors = self.retriever.encode_query(query, models, also=prefetch)
         lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
         r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,

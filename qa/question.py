@@ -68,6 +68,7 @@ class Question:
     terms: tuple[str, ...]  # stemmed content terms, question words removed
     names: tuple[str, ...]  # capitalised names as written ("Mauritania", "MINUSMA")
     focus: str  # head noun after "how many"/"which", folded, or ""
+    attribute: str  # "what is the <attribute> of …" (population, budget…), folded, or ""
     predicate: str  # for "who …" questions, the verb the answer must do ("heads"), or ""
     injection: bool
     task: bool  # asks the bot to do something other than answer from the report
@@ -141,6 +142,20 @@ _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being
                 "would", "can", "could", "currently", "really", "actually"}
 
 
+_GENERIC_ATTRIBUTES = {"name", "names", "number", "date", "year", "kind", "type", "role", "outcome", "result",
+                       "status", "reason", "cause", "purpose", "aim", "goal", "situation", "impact", "effect",
+                       "nature", "main", "total", "state", "content", "subject", "topic", "focus", "meaning",
+                       "significance", "background", "context", "extent", "scale", "level", "source", "basis"}
+
+
+def _attribute(text: str) -> str:
+    """The property asked of something: "what is the population of Timbuktu" -> "population"."""
+    m = re.search(r"\bwhat (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for)\b", fold(text))
+    if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS:
+        return ""
+    return m.group(1)
+
+
 def _predicate(text: str) -> str:
     """The verb right after "who" (auxiliaries skipped): what the named answer must have done."""
     m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", fold(text) + " ")
@@ -164,6 +179,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         names=_names(text),
         focus=_focus(text),
         predicate=_predicate(text),
+        attribute=_attribute(text),
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),

@@ -59,6 +59,8 @@ def judge(q: Question, *, quotes: list[str], context: str, history_context: str,
     quoted = " ".join(quotes)
     if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
+    if q.attribute and not _matches(q.attribute, words(quoted), matcher, 0.55):
+        return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
     if q.predicate and " or " not in q.text and not _matches(q.predicate, words(quoted), matcher, 0.55):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     qwords = content_words(q.text, meta_terms)
