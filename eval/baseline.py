@@ -27,7 +27,7 @@ class LangChainBaseline:
         text = Path(document).read_text(encoding="utf-8", errors="replace")
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         self.chunks = splitter.split_text(text)
-        self.embedder = MiniLMEmbedder(threads=1)
+        self.embedder = MiniLMEmbedder(threads=1, backend="torch")  # as the recipe runs it
         vectors = self.embedder.encode(self.chunks)
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(vectors)
