@@ -10,7 +10,8 @@ from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                 "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few")
+                 "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few|"
+                 "third|quarter|percent|per cent|majority|minority")
 _YEAR = r"\b(?:19|20)\d\d\b"
 _NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
 _QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)

@@ -17,7 +17,7 @@ from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .question import analyse, clean_question, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
-from .refusal import NOT_SAID_REPLY, judge, meta_terms_for
+from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
 
 log = logging.getLogger("reportqa")
@@ -133,29 +133,46 @@ class Assistant:
         n_passages = 2 if history_context else self.config.candidate_passages
         cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
                            FOLLOWUP_WEIGHTS if history_context else None)
-        chosen = select(cands, q, self.index, self.config.max_answer_sentences)
-        chosen.sort(key=lambda c: (c.passage_rank, c.row))
-        quotes = [self.index.chunks[c.row].text for c in chosen]
-        context = " ".join(" ".join(self.index.chunks[c.passage_row].section) + " " +
-                           self.index.chunks[c.passage_row].text for c in chosen)
         top_sim, min_sim = None, 0.0
         for key, floor in self.config.min_topic_similarity.items():
             if key in r.dense and r.ranked:
                 top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floor
                 break
-        verdict = judge(q, quotes=quotes, context=context, history_context=history_context,
-                        document_text=self.document_text, meta_terms=self.meta_terms,
-                        top_similarity=top_sim, min_similarity=min_sim,
-                        min_coverage=self.config.min_term_coverage,
-                        min_alignment=self.config.min_alignment, matcher=self.matcher)
+        verdict = question_verdict(q, document_text=self.document_text, top_similarity=top_sim,
+                                   min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
+        chosen = []
+        if verdict is None:
+            # The quote must hold what was asked; if the best sentence does not, a runner-up
+            # from the same passage may (the passage is right, the sentence was not).
+            best = cands[0]
+            near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
+                             and c.score >= best.score - self.config.runner_up_gap]
+            verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher) for c in near]
+            passing = [c for c, v in zip(near, verdicts) if v.answerable]
+            if not passing:
+                verdict = verdicts[0]
+            else:
+                failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
+                ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
+                chosen = select(ordered, q, self.index, self.config.max_answer_sentences)
+                chosen.sort(key=lambda c: (c.passage_rank, c.row))
+                quotes = [self.index.chunks[c.row].text for c in chosen]
+                context = " ".join(self._context(c) for c in chosen)
+                verdict = coverage_verdict(q, " ".join(quotes), f"{context} {history_context}", self.meta_terms,
+                                           self.matcher, self.config.min_term_coverage, self.config.min_alignment)
         t3 = time.perf_counter()
         timings = {"retrieve_ms": (t2 - t1) * 1000, "answer_ms": (t3 - t2) * 1000, "total_ms": (t3 - t0) * 1000}
         if not verdict.answerable:
             return Answer(question=q.text, text=verdict.message or NOT_SAID_REPLY, abstained=True,
                           passages=passages, timings_ms=timings, reason=verdict.reason)
         citations = [self._citation(c.row) for c in chosen]
-        return Answer(question=q.text, text=" ".join(quotes), abstained=False, citations=citations,
+        return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
+
+    def _context(self, c) -> str:
+        """The passage a candidate sentence stands in, with its heading path."""
+        passage = self.index.chunks[c.passage_row]
+        return " ".join(passage.section) + " " + passage.text
 
     def _models_for(self, english: bool) -> tuple[str, ...]:
         """English questions start with the English model (fast, escalated on close calls);

@@ -29,6 +29,7 @@ class Config:
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
+    runner_up_gap: float = 3.0  # a runner-up this close (same passage) may be quoted when the best lacks what was asked
     max_question_chars: int = 2000
     # Which models read a question: English starts with MiniLM and escalates to all models
     # when the top two passages are closer than ``escalate_margin`` (fused z-score units).

@@ -8,7 +8,7 @@ from index import STOPWORDS, fold, stem, words
 
 from .answer_types import has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import ANY, Question
+from .question import ANY, PERSON_OR_ORG, PLACE, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -35,36 +35,48 @@ def unknown_names(q: Question, document_text: str) -> list[str]:
     return [n for n in q.names if not _acronym(n) and len(n) > 2 and fold(n) not in document_text]
 
 
-def judge(q: Question, *, quotes: list[str], context: str, history_context: str, document_text: str,
-          meta_terms: set[str], top_similarity: float | None, min_similarity: float,
-          min_coverage: float, min_alignment: float, matcher: WordMatcher | None) -> Verdict:
-    """Every check an answer must pass; the first that fails names the reason."""
+def question_verdict(q: Question, *, document_text: str, top_similarity: float | None,
+                     min_similarity: float) -> Verdict | None:
+    """Checks on the question alone; a Verdict when it cannot be answered from the report."""
     if q.injection:
         return Verdict(False, "instruction", INJECTION_REPLY)
     if q.task:
         return Verdict(False, "task", TASK_REPLY)
-    if not quotes:
-        return Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
     if top_similarity is not None and top_similarity < min_similarity:
         return Verdict(False, "off topic", NOT_SAID_REPLY)
     unknown = unknown_names(q, document_text)
     if unknown:
         return Verdict(False, f"not in the report: {', '.join(unknown)}",
                        f"The report does not mention {', '.join(unknown)}.")
+    return None
+
+
+def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None) -> Verdict:
+    """Does this quote hold what the question asks for: the answer type, the counted thing,
+    the asked attribute, the verb of a "who" question?"""
     question_names = {fold(n) for n in q.names}
-    if q.answer_type != ANY and not any(has_type(s, q.answer_type, question_names) for s in quotes):
+    # Names and places only steer which sentence is quoted: "who" is often answered by "the
+    # army" or "a judge", which no capitalisation rule recognises.
+    if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE) and not has_type(quoted, q.answer_type, question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
     if not q.english or matcher is None:
         return Verdict(True)
-    quoted = " ".join(quotes)
     if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
-    if q.attribute and not _matches(q.attribute, words(quoted), matcher, 0.55):
+    if q.attribute and not _matches(q.attribute, list(words(quoted)), matcher, 0.55):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
-    if q.predicate and " or " not in q.text and not _matches(q.predicate, words(quoted), matcher, 0.55):
+    if q.predicate and " or " not in q.text and not _matches(q.predicate, list(words(quoted)), matcher, 0.55):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
+    return Verdict(True)
+
+
+def coverage_verdict(q: Question, quoted: str, context: str, meta_terms: set[str], matcher: WordMatcher | None,
+                     min_coverage: float, min_alignment: float) -> Verdict:
+    """A last guard: almost no question word in the passage and a weak word-by-word match."""
+    if not q.english or matcher is None:
+        return Verdict(True)
     qwords = content_words(q.text, meta_terms)
-    share, missing = coverage(qwords, f"{context} {history_context}", matcher)
+    share, missing = coverage(qwords, context, matcher)
     if share < min_coverage:
         align = matcher.similarity(qwords, [w for w in words(quoted) if w not in STOPWORDS]).mean() if qwords else 1.0
         if align < min_alignment:
