@@ -40,7 +40,7 @@ EXAMPLES = [
 
 CSS = """
 #rqa-chat mark { background: #fde68a; color: inherit; padding: 0 .1em; border-radius: 2px; }
-#rqa-chat .rqa-refusal { color: #92400e; }
+#rqa-chat .rqa-refusal { display: block; color: #92400e; border-left: 3px solid #f59e0b; padding-left: .6em; }
 #rqa-chat .rqa-footnote { font-size: .9em; opacity: .85; }
 #rqa-chat blockquote { margin: .4em 0; padding-left: .8em; border-left: 3px solid #d1d5db; }
 .rqa-header h1 { font-size: 1.3rem; margin: .2em 0; }

@@ -12,23 +12,32 @@ import html
 import re
 from typing import Any, Iterable
 
-# Every ASCII punctuation character Markdown might act on, except the five HTML escapes
-# (html.escape turns those into entities, which Markdown shows as the literal character).
-_MD_SPECIAL = re.compile(r"([!#$%()*+,\-./:;=?@\[\\\]^_`{|}~])")
+# Inline Markdown syntax, escaped wherever it stands: links and images need brackets, emphasis
+# needs * _ ~, code needs `. Block syntax (#, >, -, +, =, "1.") only acts at the start of a line,
+# and escaped text is kept on one line. Bare URLs and e-mail addresses would be auto-linked.
+# Everything else (. , ? : ; ( ) ! ...) stays as it is, so copied text and screen readers see prose.
+_MD_INLINE = re.compile(r"([\\`*_\[\]~|{}])")
+_MD_BLOCK_START = re.compile(r"^([#+\-=])|^(\d+)([.)])")
+_AUTOLINK = re.compile(r"(?i)(://|\bwww\.|@)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _MARKER = re.compile(r"\s*\[\d+\]")
 _TAG = re.compile(r"<[^>]*>")
 
 SOURCES_TITLE = "Sources"
 NEAREST_TITLE = "Nearest passages (no answer found in them)"
-REFUSAL_PREFIX = "🛈 "
+REFUSAL_PREFIX = ""  # refusals are marked by the rqa-refusal style, not a glyph a font may lack
 
 
 def escape_text(text: str) -> str:
     """Make ``text`` display literally in a Markdown+HTML message (no links, images, tags, emphasis)."""
     text = "" if text is None else str(text)
-    text = text.replace("\r", "")
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=True)
+    text = re.sub(r"[ \t]*[\r\n]+[ \t]*", " ", text)  # one line: no block syntax inside
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(1) if m.group(1) == "@" else
+                         ("\\://" if m.group(1) == "://" else m.group(1)[:3] + "\\."), text)
+    text = _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+    # Last: < > & become entities, which can never open a tag (Markdown shows them as the character).
+    return html.escape(text, quote=False)
 
 
 def unescape_text(text: str) -> str:
@@ -46,8 +55,6 @@ def plain_text(message_content: Any) -> str:
     text = _TAG.sub("", message_content)
     text = unescape_text(text)
     text = _MARKER.sub("", text)
-    if text.startswith(REFUSAL_PREFIX):
-        text = text[len(REFUSAL_PREFIX):]
     return text.replace("**", "").strip()
 
 
