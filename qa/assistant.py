@@ -12,7 +12,7 @@ from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_
 from index.loaders import checksum, read_bytes
 
 from .config import Config
-from .extract import ExtractWeights, candidates, select
+from .extract import ExtractWeights, candidates, select, with_antecedents
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .question import analyse, clean_question, unsupported_script
@@ -107,7 +107,7 @@ class Assistant:
         t1 = time.perf_counter()
         models = self._models_for(q.english)
         qwords = content_words(q.text, self.meta_terms) if q.english else []
-        prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, q.focus, q.predicate, q.attribute) if w])) if self.matcher and qwords else None
+        prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, *q.subject, q.focus, q.predicate, q.attribute) if w])) if self.matcher and qwords else None
         vectors = self.retriever.encode_query(query, models, also=prefetch)
         lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
         r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
@@ -145,8 +145,11 @@ class Assistant:
             # The quote must hold what was asked; if the best sentence does not, a runner-up
             # from the same passage may (the passage is right, the sentence was not).
             best = cands[0]
+            named = [fold(n) for n in q.names if len(n) > 2 and fold(n) not in self.meta_terms] if q.english else []
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
-                             and c.score >= best.score - self.config.runner_up_gap]
+                             and c.score >= best.score - self.config.runner_up_gap
+                             # a runner-up must still be about whom the question names
+                             and (not named or any(n in fold(with_antecedents(c.row, self.index)) for n in named))]
             verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher) for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
             if not passing:

@@ -1,6 +1,7 @@
 """Pick the one or two sentences of the retrieved passages that answer the question."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,7 +64,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
         # "He was released on 3 October." inherits who "he" is from the sentences before it.
-        scope = _with_antecedents(row, index)
+        scope = with_antecedents(row, index)
         stems = set(terms(scope))
         lex = len(query_terms & stems) / max(len(query_terms), 1)
         ok = has_type(text, q.answer_type, qwords)
@@ -83,12 +84,22 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     return out
 
 
-def _with_antecedents(row: int, index: SearchIndex) -> str:
+_PRONOUN_START = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|her|them|his|their|its)\b", re.I)
+
+
+def with_antecedents(row: int, index: SearchIndex) -> str:
+    """A sentence plus the names it leans on: "He was released on 3 October." gets the names of
+    the sentences before it, back to the first one that does not itself start with a pronoun."""
     chunk = index.chunks[row]
     if chunk.kind != "sentence" or not LEADING_REFERENCE.match(chunk.text):
         return chunk.text
-    before = [index.chunks[r].text for r in index.children.get(chunk.parent, []) if r < row]
-    return " ".join(names_in(" ".join(before))) + " " + chunk.text
+    before = [r for r in index.children.get(chunk.parent, []) if r < row]
+    lead: list[str] = []
+    for r in reversed(before):
+        lead.insert(0, index.chunks[r].text)
+        if not _PRONOUN_START.match(index.chunks[r].text):
+            break
+    return " ".join(names_in(" ".join(lead))) + " " + chunk.text
 
 
 def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentences: int,

@@ -69,6 +69,7 @@ class Question:
     names: tuple[str, ...]  # capitalised names as written ("Mauritania", "MINUSMA")
     focus: str  # head noun after "how many"/"which", folded, or ""
     attribute: str  # "what is the <attribute> of …" (population, budget…), folded, or ""
+    subject: tuple[str, ...]  # what a "when" question dates, folded
     predicate: str  # for "who …" questions, the verb the answer must do ("heads"), or ""
     injection: bool
     task: bool  # asks the bot to do something other than answer from the report
@@ -141,7 +142,9 @@ _PREPOSITIONS = {"behind", "next", "with", "for", "against", "in", "at", "on", "
 # Verbs too light to check: "who carried out the strikes" says nothing a quote must repeat.
 _LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "do", "does", "took", "take", "takes",
                 "got", "get", "gets", "gave", "give", "put", "led", "lead", "leads", "ran", "conducted", "conduct",
-                "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says"}
+                "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says",
+                "held", "hold", "happen", "happened", "happens", "occur", "occurred", "place", "start", "started",
+                "begin", "began", "end", "ended", "first", "last"}
 _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
                 "would", "can", "could", "currently", "really", "actually"}
 
@@ -153,16 +156,33 @@ _GENERIC_ATTRIBUTES = {"name", "names", "number", "date", "year", "kind", "type"
 
 
 def _attribute(text: str) -> str:
-    """The property asked of something: "what is the population of Timbuktu" -> "population"."""
-    m = re.search(r"\bwhat (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for)\b", fold(text))
-    if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS:
+    """The property asked of something, which the quote must name: "what is the population of
+    Timbuktu" -> "population"; "who is the president of Niger" -> "president"."""
+    m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
+    if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS:
         return ""
     return m.group(1)
 
 
+def _subject(text: str) -> tuple[str, ...]:
+    """What a "when" question dates: "when were elections held" -> ("elections", "held")."""
+    plain = re.sub(r"[^a-z0-9'-]+", " ", fold(text)) + " "
+    m = re.search(r"\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\s+((?:[a-z0-9'-]+\s+){1,6})", plain)
+    if not m:
+        return ()
+    out = [w for w in m.group(1).split()
+           if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in _LIGHT_VERBS and len(w) > 2]
+    return tuple(out[:2])
+
+
 def _predicate(text: str) -> str:
-    """The verb right after "who" (auxiliaries skipped): what the named answer must have done."""
-    m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", fold(text) + " ")
+    """The verb the answer must go with: right after "who" (auxiliaries skipped), or after
+    "how many X were" ("how many schools were destroyed" -> "destroyed")."""
+    low = fold(text) + " "
+    m = re.search(r"\bhow many [a-z]+ (?:were|was|have been|had been) ([a-z]+)\b", low)
+    if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in _LIGHT_VERBS and m.group(1) not in STOPWORDS:
+        return m.group(1)
+    m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
     if not m:
         return ""
     for word in m.group(1).split():
@@ -184,6 +204,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         focus=_focus(text),
         predicate=_predicate(text),
         attribute=_attribute(text),
+        subject=_subject(text),
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),

@@ -63,8 +63,10 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None) -> Verd
         return Verdict(True)
     if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
-    if q.attribute and not _matches(q.attribute, list(words(quoted)), matcher, 0.55):
+    if q.attribute and not _matches(q.attribute, list(words(quoted)), matcher, 0.6):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
+    if q.subject and not any(_matches(w, list(words(quoted)), matcher, 0.7) for w in q.subject):
+        return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
     if q.predicate and " or " not in q.text and not _matches(q.predicate, list(words(quoted)), matcher, 0.55):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return Verdict(True)
