@@ -184,7 +184,7 @@ allow-list (<code>reportqa serve --allow-origin https://your.site</code>). Allow
 <p>Or, on a page of this same site, an iframe:</p>
 <pre id="snippet-iframe"><code>{html.escape(s["iframe"])}</code></pre>
 <p>Over HTTP: <code>POST {html.escape(base)}/api/ask</code> with <code>{{"question": "..."}}</code>
-(<a href="/docs">OpenAPI docs</a>), or the Gradio endpoint <code>/chat</code> with
+(<a href="/openapi.json">OpenAPI schema</a>), or the Gradio endpoint <code>/chat</code> with
 <code>gradio_client</code> / <code>@gradio/client</code>.</p>
 <h2>Preview</h2>
 {s["widget"]}
@@ -194,7 +194,8 @@ allow-list (<code>reportqa serve --allow-origin https://your.site</code>). Allow
 def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedback_path: str | Path,
                max_question_chars: int = MAX_QUESTION_CHARS) -> FastAPI:
     origins = sorted({normalise_origin(o) for o in allow_origins})
-    app = FastAPI(title="reportqa", version="0.1.0",
+    # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN. The schema is /openapi.json.
+    app = FastAPI(title="reportqa", version="0.1.0", docs_url=None, redoc_url=None,
                   description=f"Ask questions about {assistant.document_title!r}; get quoted, cited answers.")
     install_api(app, assistant, max_question_chars)
 

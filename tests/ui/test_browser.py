@@ -187,3 +187,15 @@ def test_markup_in_question_and_passage_stays_text(xss_app, page, question, kind
     leaks = [u for u in watch.requests if "/leak" in u or re.search(r"/x$", u)]
     assert leaks == []
     assert chat.locator(".message-content img, .message-content script, .message-content a").count() == 0
+
+
+def test_embed_page_preview_works_under_the_csp(app, page):
+    watch = Watch(page)
+    page.goto(app.url("/embed"), wait_until="load")
+    assert "/widget/gradio.js" in page.locator("#snippet-widget").inner_text()
+    widget = page.locator("gradio-app")
+    ask(widget, page, "When did the drone strikes on Amasrakad happen?")
+    wait_for_reply(widget)
+    assert "17 March" in widget.inner_text()
+    shot(page, "embed-page")
+    assert watch.csp_violations() == [] and watch.foreign(app.base) == []

@@ -96,3 +96,10 @@ def test_embed_page_has_copyable_snippets(app):
     assert f"&lt;gradio-app src=&quot;{app.base}/chat/&quot;&gt;&lt;/gradio-app&gt;" in r.text
     assert "&lt;iframe src=" in r.text
     assert app.hosts.allowed in r.text
+
+
+def test_no_cdn_docs_pages(app):
+    """FastAPI's /docs and /redoc load their scripts from a CDN: not served; the schema is /openapi.json."""
+    assert httpx.get(app.url("/docs"), timeout=10).status_code == 404
+    assert httpx.get(app.url("/redoc"), timeout=10).status_code == 404
+    assert httpx.get(app.url("/openapi.json"), timeout=10).status_code == 200
