@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 
-from qa import Assistant
+from qa import Assistant, ReportQAError
 
 MAX_HISTORY_MESSAGES = 40
 MAX_HISTORY_CHARS = 4000
@@ -134,6 +134,11 @@ def api_router(assistant: Assistant, max_question_chars: int) -> APIRouter:
     return router
 
 
+def engine_error_handler(request: Request, exc: ReportQAError) -> JSONResponse:
+    return JSONResponse({"detail": str(exc).split("\n")[0]}, status_code=503)
+
+
 def install_api(app: FastAPI, assistant: Assistant, max_question_chars: int) -> None:
     app.include_router(api_router(assistant, max_question_chars))
     app.add_exception_handler(RequestValidationError, validation_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(ReportQAError, engine_error_handler)  # type: ignore[arg-type]

@@ -103,3 +103,19 @@ def test_no_cdn_docs_pages(app):
     assert httpx.get(app.url("/docs"), timeout=10).status_code == 404
     assert httpx.get(app.url("/redoc"), timeout=10).status_code == 404
     assert httpx.get(app.url("/openapi.json"), timeout=10).status_code == 200
+
+
+def test_offline_settings_are_set_before_gradio_loads():
+    """Measured: otherwise Gradio and gradio_client phone home in the background."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("GRADIO_ANALYTICS_ENABLED", "HF_HUB_OFFLINE")}
+    code = ("import ui.server, os, gradio.analytics as a; "
+            "print(os.environ['GRADIO_ANALYTICS_ENABLED'], os.environ['HF_HUB_OFFLINE'], a.analytics_enabled())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "1", "False"]
