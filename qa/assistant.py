@@ -150,7 +150,8 @@ class Assistant:
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names
                              and (not named or any(n in fold(with_antecedents(c.row, self.index)) for n in named))]
-            verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher) for c in near]
+            verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
+                                      with_antecedents(c.row, self.index)) for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
             if not passing:
                 verdict = verdicts[0]

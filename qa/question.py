@@ -170,8 +170,9 @@ def _subject(text: str) -> tuple[str, ...]:
     m = re.search(r"\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\s+((?:[a-z0-9'-]+\s+){1,6})", plain)
     if not m:
         return ()
-    out = [w for w in m.group(1).split()
-           if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in _LIGHT_VERBS and len(w) > 2]
+    # Words about the source itself ("publish its statement") describe a footnote, not the event.
+    out = [w for w in m.group(1).split() if w not in STOPWORDS and w not in _QUESTION_WORDS
+           and w not in _LIGHT_VERBS and len(w) > 2 and not _SOURCE.fullmatch(w)]
     return tuple(out[:2])
 
 

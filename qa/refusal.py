@@ -51,9 +51,11 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
     return None
 
 
-def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None) -> Verdict:
+def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None) -> Verdict:
     """Does this quote hold what the question asks for: the answer type, the counted thing,
-    the asked attribute, the verb of a "who" question?"""
+    the asked attribute, the verb of a "who" question? ``scope`` is the quote with the names its
+    pronouns stand for ("He was released" -> "Diawara … He was released")."""
+    scope_words = list(words(scope if scope is not None else quoted))
     question_names = {fold(n) for n in q.names}
     # Names and places only steer which sentence is quoted: "who" is often answered by "the
     # army" or "a judge", which no capitalisation rule recognises.
@@ -63,11 +65,11 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None) -> Verd
         return Verdict(True)
     if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
-    if q.attribute and not _matches(q.attribute, list(words(quoted)), matcher, 0.6):
+    if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
-    if q.subject and not any(_matches(w, list(words(quoted)), matcher, 0.7) for w in q.subject):
+    if q.subject and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
-    if q.predicate and " or " not in q.text and not _matches(q.predicate, list(words(quoted)), matcher, 0.55):
+    if q.predicate and " or " not in q.text and not _matches(q.predicate, scope_words, matcher, 0.55):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return Verdict(True)
 
