@@ -24,6 +24,14 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:organi[sz]ation|group|agency|body|ngo|party|politician|person|man|woman|court)\b"
      r"|\bname (?:an?|the|one)\b", PERSON_OR_ORG),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\breason\b", REASON),
+    # French, Spanish, Portuguese: the multilingual model retrieves; the answer type still checks.
+    (r"\bcombien de temps\b|\bpendant combien\b|\bcu[aá]nto tiempo\b|\bquanto tempo\b", DURATION),
+    (r"\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[oa]s?\b|\bquel(?:le)? (?:nombre|proportion|pourcentage)\b"
+     r"|\bqu[eé] (?:n[uú]mero|porcentaje|proporci[oó]n)\b|\bque (?:n[uú]mero|porcentagem|propor[cç][aã]o)\b", QUANTITY),
+    (r"\bquand\b|\bcu[aá]ndo\b|\bquando\b|\bquelle (?:date|ann[eé]e)\b|\bqu[eé] (?:fecha|a[nñ]o)\b"
+     r"|\b(?:que|qual) (?:data|ano)\b", DATE),
+    (r"(?:^|\s)o[uù]\s|\bd[oó]nde\b|\bonde\b", PLACE),
+    (r"\bqui\b|\bqui[eé]n(?:es)?\b|\bquem\b", PERSON_OR_ORG),
 ]
 
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much",
