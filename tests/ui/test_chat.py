@@ -55,3 +55,27 @@ def test_chat_refuses_overlong_and_empty_questions(client):
         client.predict("x" * 1001, [], api_name="/chat")
     with pytest.raises(AppError, match="type a question"):
         client.predict("  ", [], api_name="/chat")
+
+
+def test_user_turn_shows_the_question_escaped(tmp_path):
+    from ui.chat import ChatApp
+    from ui.feedback import FeedbackLog
+
+    chat = ChatApp(None, FeedbackLog(tmp_path / "f.jsonl"))  # these handlers never reach the assistant
+    update, messages, pending = chat.user_turn("Why? <img src=x onerror=alert(1)> ![](http://h/leak)", [])
+    assert update["value"] == "" and update["interactive"] is False
+    assert messages == [{"role": "user",
+                         "content": "Why? &lt;img src=x onerror=alert(1)&gt; !\\[\\](http\\://h/leak)"}]
+    assert pending.startswith("Why? <img")
+
+
+def test_overlong_question_is_refused_server_side(tmp_path):
+    from ui.chat import MAX_QUESTION_CHARS, ChatApp
+    from ui.feedback import FeedbackLog
+
+    chat = ChatApp(None, FeedbackLog(tmp_path / "f.jsonl"))
+    question = "x" * (MAX_QUESTION_CHARS + 1)
+    _, shown, _ = chat.user_turn(question, [])
+    assert len(shown[0]["content"]) == MAX_QUESTION_CHARS + 1  # cut, with an ellipsis
+    *_, (messages, answers) = chat.bot_turn(question, shown, {})
+    assert "too long" in messages[-1]["content"] and answers == {}

@@ -119,3 +119,14 @@ def test_offline_settings_are_set_before_gradio_loads():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "1", "False"]
+
+
+def test_bad_allow_origin_is_a_one_line_usage_error():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-m", "ui.cli", "serve", "--allow-origin", "example.com"],
+                         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "--allow-origin" in out.stderr
