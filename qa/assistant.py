@@ -12,7 +12,7 @@ from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_
 from index.loaders import checksum, read_bytes
 
 from .config import Config
-from .extract import ExtractWeights, candidates, select, with_antecedents
+from .extract import ExtractWeights, candidates, is_meta_name, select, with_antecedents
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .question import analyse, clean_question, unsupported_script
@@ -145,20 +145,23 @@ class Assistant:
             # The quote must hold what was asked; if the best sentence does not, a runner-up
             # from the same passage may (the passage is right, the sentence was not).
             best = cands[0]
-            named = [fold(n) for n in q.names if len(n) > 2 and fold(n) not in self.meta_terms] if q.english else []
+            # Names the question gives that the report uses (an unknown acronym such as "WFP" cannot be checked).
+            named = [fold(n) for n in q.names if len(n) > 2 and not is_meta_name(n, self.meta_terms)
+                     and fold(n) in self.document_text] if q.english else []
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names
                              and (not named or any(n in fold(with_antecedents(c.row, self.index)) for n in named))]
             verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
-                                      with_antecedents(c.row, self.index)) for c in near]
+                                      with_antecedents(c.row, self.index), named,
+                                      f"{self._context(c)} {history_context}") for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
             if not passing:
                 verdict = verdicts[0]
             else:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
-                chosen = select(ordered, q, self.index, self.config.max_answer_sentences)
+                chosen = select(ordered, q, self.index, self.config.max_answer_sentences, ignore=self.meta_terms)
                 chosen.sort(key=lambda c: (c.passage_rank, c.row))
                 quotes = [self.index.chunks[c.row].text for c in chosen]
                 context = " ".join(self._context(c) for c in chosen)

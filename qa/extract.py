@@ -102,8 +102,15 @@ def with_antecedents(row: int, index: SearchIndex) -> str:
     return " ".join(names_in(" ".join(lead))) + " " + chunk.text
 
 
+def is_meta_name(name: str, meta_terms: set[str]) -> bool:
+    """A name that stands for the document itself: its country ("Mali") or that country's
+    demonym ("Malians"), the publisher ("Amnesty")."""
+    n = fold(name)
+    return n in meta_terms or any(len(m) >= 4 and n.startswith(m) for m in meta_terms if m.isalpha())
+
+
 def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentences: int,
-           margin: float | None = None) -> list[Candidate]:
+           margin: float | None = None, ignore: set[str] = frozenset()) -> list[Candidate]:
     """The best sentence, plus a second one when the runner-up from the same paragraph is
     nearly as good (the evidence is split), or when it names what the first lacks."""
     if not cands:
@@ -118,7 +125,7 @@ def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentence
     if not q.names:
         return chosen
     para = index.chunks[best.passage_row].text
-    missing = {fold(n) for n in q.names if fold(n) not in fold(para)}
+    missing = {fold(n) for n in q.names if fold(n) not in fold(para) and not is_meta_name(n, ignore)}
     if not missing:
         return chosen
     for c in cands[1:6]:

@@ -8,7 +8,7 @@ from index import STOPWORDS, fold, stem, words
 
 from .answer_types import has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import ANY, PERSON_OR_ORG, PLACE, Question
+from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -51,11 +51,19 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
     return None
 
 
-def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None) -> Verdict:
+_FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY)
+
+
+def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
+                  names: list[str] = (), context: str = "") -> Verdict:
     """Does this quote hold what the question asks for: the answer type, the counted thing,
     the asked attribute, the verb of a "who" question? ``scope`` is the quote with the names its
-    pronouns stand for ("He was released" -> "Diawara … He was released")."""
+    pronouns stand for ("He was released" -> "Diawara … He was released"). For a number or a
+    date, the passage (``context``) must also be about one of the ``names`` the question gives:
+    the right figure about the wrong place is a wrong answer."""
     scope_words = list(words(scope if scope is not None else quoted))
+    if q.answer_type in _FACT_TYPES and names and context and not any(n in fold(context) for n in names):
+        return Verdict(False, f"the passage is not about {', '.join(names)}", NOT_SAID_REPLY)
     question_names = {fold(n) for n in q.names}
     # Names and places only steer which sentence is quoted: "who" is often answered by "the
     # army" or "a judge", which no capitalisation rule recognises.
