@@ -113,9 +113,12 @@ def _make_paragraph(raw: str, number: int, known: set[int]) -> Paragraph:
 
 
 def _is_lead(paragraph: str) -> bool:
-    """A general statement with no dates or figures: the lead of a parent section."""
+    """A general statement (no dates, figures or names) of one or two sentences: the lead of a
+    parent section whose subsections follow."""
     low = paragraph.lower()
-    return not re.search(r"\d", paragraph) and not any(re.search(rf"\b{m}\b", low) for m in _MONTHS)
+    names = re.findall(r"(?<=[\w,;] )[A-Z]\w+", paragraph)
+    return (not re.search(r"\d", paragraph) and not any(re.search(rf"\b{m}\b", low) for m in _MONTHS)
+            and not names and len(split_sentences(paragraph)) <= 2)
 
 
 def _infer_plain_levels(items: list[tuple[str, list[str]]]) -> list[int]:

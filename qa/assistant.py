@@ -15,7 +15,8 @@ from .config import Config
 from .extract import ExtractWeights, candidates, is_meta_name, select, with_antecedents
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
-from .question import analyse, clean_question, unsupported_script
+from .bridge import Hop, bridge_names, split_relative
+from .question import analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -101,6 +102,35 @@ class Assistant:
 
     # -- internals ------------------------------------------------------------------------
     def _answer(self, text: str, history, t0: float) -> Answer:
+        hop = split_relative(text) if not history and detect_language(text) == "en" else None
+        if hop is not None:
+            bridged = self._two_hops(text, hop, t0)
+            if bridged is not None:
+                return bridged
+        return self._answer_once(text, history, t0)
+
+    def _two_hops(self, text: str, hop: Hop, t0: float) -> Answer | None:
+        """Answer the relative clause, then the main clause about the names it yielded; None
+        when the hops do not connect (the one-hop answer stands)."""
+        first = self._answer_once(hop.clause + "?", [], t0)
+        if first.abstained or not first.citations:
+            return None
+        link = first.citations[0]
+        names = bridge_names(link.text, text, self.meta_terms)
+        if not names:
+            return None
+        second = self._answer_once(f"{hop.main} {' '.join(names)}?", [], t0)
+        if second.abstained or not second.citations:
+            return None
+        target = second.citations[0]
+        if target.chunk_id == link.chunk_id or not any(fold(n) in fold(target.text) for n in names):
+            return None
+        return Answer(question=clean_question(text, self.config.max_question_chars),
+                      text=f"{link.text} {target.text}", abstained=False, citations=[link, target],
+                      passages=second.passages, timings_ms={**second.timings_ms,
+                                                            "total_ms": (time.perf_counter() - t0) * 1000})
+
+    def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
         query = f"{q.text} {history_context}".strip() if history_context else q.text
