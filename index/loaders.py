@@ -9,6 +9,9 @@ from .errors import DocumentError
 from .parse_text import parse_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -50,10 +53,21 @@ def decode(data: bytes) -> str:
 def load_document(path: Path) -> tuple[Document, str]:
     """Parse a document file; returns the document and the checksum of its bytes."""
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise DocumentError(f"unsupported file type {path.suffix!r} for {path.name}; use .txt or .md")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type {path.suffix!r} for {path.name}; use .txt, .md, .html or .pdf")
     data = read_bytes(path)
-    doc = parse_text(decode(data), source=str(path))
+    if suffix in HTML_SUFFIXES:
+        from .formats import html_to_markdown
+
+        text = html_to_markdown(decode(data))
+    elif suffix in PDF_SUFFIXES:
+        from .formats import pdf_to_text
+
+        text = pdf_to_text(data, path.name)
+    else:
+        text = decode(data)
+    doc = parse_text(text, source=str(path))
     if not any(s.paragraphs for s in doc.sections) and not doc.footnotes:
         raise DocumentError(f"{path.name} has no text to index")
     return doc, checksum(data)

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -61,6 +61,10 @@ class SearchIndex:
     manifest: dict
     vocab: list[str]  # the document's distinct content words (folded)
     vocab_vectors: np.ndarray  # their embeddings by the word model, for synonym checks
+    # A collection: one record per document (key, title, path, sha256, start, end) and, per
+    # chunk row, the position of its document in that list. Empty for a one-document index.
+    documents: list[dict] = field(default_factory=list)
+    doc_of_row: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
@@ -80,6 +84,31 @@ class SearchIndex:
         for level, rows in self.level_rows.items():
             out[rows] = self.bm25[level].scores(query)
         return out
+
+
+FLAT_LIMIT = 50_000  # vectors; above this an HNSW graph answers queries (see choose_index_type)
+HNSW_M = 32
+HNSW_EF_SEARCH = 96
+
+
+def choose_index_type(n_vectors: int, requested: str = "auto") -> str:
+    """``flat-ip`` (exact) under :data:`FLAT_LIMIT` vectors, ``hnsw`` (approximate) above."""
+    if requested in ("flat-ip", "hnsw"):
+        return requested
+    return "flat-ip" if n_vectors < FLAT_LIMIT else "hnsw"
+
+
+def make_faiss(mat: np.ndarray, index_type: str) -> faiss.Index:
+    """An inner-product FAISS index of ``index_type`` over the rows of ``mat``."""
+    mat = np.ascontiguousarray(mat, dtype=np.float32)
+    if index_type == "hnsw":
+        ix = faiss.IndexHNSWFlat(mat.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        ix.hnsw.efConstruction = 64
+        ix.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        ix = faiss.IndexFlatIP(mat.shape[1])
+    ix.add(mat)
+    return ix
 
 
 def document_vocabulary(chunks: list[Chunk]) -> list[str]:

@@ -1,0 +1,428 @@
+"""A collection: many documents in one searchable index, updated incrementally.
+
+Layout of a collection directory (under the cache, ``collections/<name>``)::
+
+    docs/<key>-<sha12>/      per document: chunks.jsonl, vectors-<model>.npy, vocab.json,
+                             vocab-vectors.npy, meta.json (its embeddings, kept for re-use)
+    current/                 the merged index the assistant loads (see index.store):
+        manifest.json        format, kind "collection", models, index_type, documents
+                             (key, title, path, sha256, start, end chunk rows), file checksums
+        chunks.jsonl         every chunk, ids prefixed "<key>:"
+        vectors-<model>.npy  every chunk's vector, rows in chunk order
+        faiss-<model>.index  only for an HNSW index (a flat one is rebuilt from the vectors)
+        bm25-passages/, bm25-sentences/, vocab.json, vocab-vectors.npy
+
+Adding or changing a document embeds only that document (its sha256 is in the manifest);
+the rest is re-used from ``docs/``. Removing a document drops its chunks. ``current/`` is
+written to a temporary sibling and renamed into place, so a failed update leaves the last
+good collection loadable.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import faiss
+import numpy as np
+
+from .chunking import Chunk, chunk_document, embedding_texts
+from .document import Document
+from .embedder import Embedder
+from .errors import DocumentError, IndexCorrupt, ReportQAError
+from .lexical import Bm25Index
+from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
+from .store import (HNSW_EF_SEARCH, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
+                    document_vocabulary, make_faiss, read_manifest)
+
+COLLECTION_FORMAT = 1
+DEFAULT_COLLECTION = "default"
+
+
+@dataclass
+class DocPart:
+    """One document ready to merge: its chunks (local ids), vectors per model, vocabulary."""
+
+    key: str
+    title: str
+    path: str
+    sha256: str
+    chunks: list[Chunk]
+    vectors: dict[str, np.ndarray]
+    vocab: list[str]
+    vocab_vectors: np.ndarray
+    folder: str = ""  # its directory under docs/, when it has one
+
+
+@dataclass
+class UpdateReport:
+    """What an update did, for the CLI to print."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
+    embedded_chunks: int = 0
+    embed_seconds: float = 0.0
+
+
+def collection_dir(cache_dir: Path, name: str = DEFAULT_COLLECTION) -> Path:
+    """Where a named collection lives (a path with a slash is taken as the directory itself)."""
+    if "/" in str(name) or str(name).startswith("."):
+        return Path(name).expanduser()
+    return Path(cache_dir) / "collections" / name
+
+
+def doc_key_for(path: Path, taken: set[str]) -> str:
+    """A short readable key for a document (its file stem), unique in the collection."""
+    base = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-")[:40] or "doc"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def prefixed(chunks: list[Chunk], key: str) -> list[Chunk]:
+    """Chunk ids inside a collection: ``<key>:<id>`` (parents too)."""
+    out = []
+    for c in chunks:
+        out.append(Chunk(f"{key}:{c.id}", c.kind, c.text, c.section, c.paragraph, c.start, c.end, c.footnotes,
+                         f"{key}:{c.parent}" if c.parent else ""))
+    return out
+
+
+def collection_texts(chunks: list[Chunk], title: str) -> list[str]:
+    """What the dense models see: the document title leads, so a question naming the country or
+    report finds that document's passages among thousands."""
+    return [f"{title} | {t}" for t in embedding_texts(chunks)]
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to index (folders walked recursively, sorted), and (name, reason) for the rest."""
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for p in paths:
+        p = Path(p).expanduser()
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")):
+                if f.suffix.lower() in SUPPORTED_SUFFIXES and f.suffix:
+                    files.append(f)
+                else:
+                    skipped.append((str(f), f"unsupported file type {f.suffix or '(none)'!r}"))
+        elif p.is_file():
+            if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(p)
+            else:
+                skipped.append((str(p), f"unsupported file type {p.suffix or '(none)'!r}; use .txt, .md, .html or .pdf"))
+        else:
+            skipped.append((str(p), "no such file or folder"))
+    seen: dict[Path, None] = {}
+    for f in files:
+        seen.setdefault(f.resolve(), None)
+    return list(seen), skipped
+
+
+def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
+                   progress: Callable[[int], None] | None = None) -> tuple[list[Chunk], dict[str, np.ndarray],
+                                                                           list[str], np.ndarray]:
+    """Chunks (local ids), vectors per model, vocabulary and its vectors for one document."""
+    chunks = chunk_document(doc)
+    if not chunks:
+        raise DocumentError(f"{Path(doc.source).name or doc.title} has no paragraphs to index")
+    texts = collection_texts(chunks, doc.title)
+    vectors = {}
+    for key, emb in embedders.items():
+        parts = [emb.encode(texts[i:i + batch_size]) for i in range(0, len(texts), batch_size)]
+        vectors[key] = np.vstack(parts).astype(np.float32)
+        if progress:
+            progress(len(texts))
+    vocab = document_vocabulary(chunks)
+    wm = embedders[word_model]
+    vv = wm.encode(vocab) if vocab else np.zeros((0, wm.dim), np.float32)
+    return chunks, vectors, vocab, np.asarray(vv, np.float32)
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def save_part(docs_dir: Path, part: DocPart) -> DocPart:
+    """Persist one document's chunks and vectors under ``docs/`` (atomically)."""
+    folder = f"{part.key}-{part.sha256[:12]}"
+    final = docs_dir / folder
+    tmp = docs_dir / f".{folder}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in part.chunks:
+            fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+    for k, mat in part.vectors.items():
+        np.save(tmp / f"vectors-{k}.npy", mat)
+    _write_json(tmp / "vocab.json", part.vocab)
+    np.save(tmp / "vocab-vectors.npy", part.vocab_vectors)
+    _write_json(tmp / "meta.json", {"key": part.key, "title": part.title, "path": part.path, "sha256": part.sha256,
+                                    "chunks": len(part.chunks)})
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    part.folder = folder
+    return part
+
+
+def load_part(docs_dir: Path, record: dict, models: Iterable[str]) -> DocPart:
+    folder = docs_dir / record["folder"]
+    try:
+        chunks = [Chunk.from_json(json.loads(line))
+                  for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        vectors = {k: np.load(folder / f"vectors-{k}.npy") for k in models}
+        vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        vv = np.load(folder / "vocab-vectors.npy")
+    except Exception as exc:
+        raise IndexCorrupt(f"the stored chunks of {record['path']} cannot be read ({type(exc).__name__})") from None
+    if any(v.shape[0] != len(chunks) for v in vectors.values()):
+        raise IndexCorrupt(f"the stored chunks of {record['path']} are inconsistent")
+    return DocPart(record["key"], record["title"], record["path"], record["sha256"], chunks, vectors, vocab, vv,
+                   record["folder"])
+
+
+def bm25_text(chunk: Chunk, title: str) -> str:
+    if chunk.kind == "paragraph":
+        return f"{title} {' '.join(chunk.section)} {chunk.text}"
+    return chunk.text
+
+
+def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], word_model: str,
+             index_type: str = "auto", progress: Callable[[str], None] | None = None) -> SearchIndex:
+    """Merge ``parts`` into ``directory/current`` (atomically) and return the loaded index."""
+    directory = Path(directory)
+    if not parts:
+        raise ReportQAError("the collection has no documents; index at least one file")
+    chunks: list[Chunk] = []
+    documents: list[dict] = []
+    texts_for_bm25: list[str] = []
+    for part in parts:
+        start = len(chunks)
+        chunks.extend(prefixed(part.chunks, part.key))
+        texts_for_bm25.extend(bm25_text(c, part.title) for c in part.chunks)
+        documents.append({"key": part.key, "title": part.title, "path": part.path, "sha256": part.sha256,
+                          "start": start, "end": len(chunks), "folder": part.folder})
+    vectors = {k: np.ascontiguousarray(np.vstack([p.vectors[k] for p in parts]), dtype=np.float32) for k in models}
+    vocab_rows: dict[str, np.ndarray] = {}
+    for p in parts:
+        for w, v in zip(p.vocab, p.vocab_vectors):
+            vocab_rows.setdefault(w, v)
+    vocab = sorted(vocab_rows)
+    dim = parts[0].vocab_vectors.shape[1] if parts[0].vocab_vectors.ndim == 2 else models[word_model]["dim"]
+    vocab_vectors = np.vstack([vocab_rows[w] for w in vocab]).astype(np.float32) if vocab else np.zeros((0, dim), np.float32)
+    level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
+                  for lv in LEVELS}
+    if progress:
+        progress("bm25")
+    bm25 = {lv: Bm25Index().fit([texts_for_bm25[i] for i in rows]) for lv, rows in level_rows.items()}
+    kind = choose_index_type(len(chunks), index_type)
+    if progress:
+        progress(f"faiss {kind}")
+    indexes = {k: make_faiss(m, kind) for k, m in vectors.items()}
+
+    current = directory / "current"
+    tmp = directory / f".current.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+        for k, mat in vectors.items():
+            np.save(tmp / f"vectors-{k}.npy", mat)
+            if kind != "flat-ip":
+                faiss.write_index(indexes[k], str(tmp / f"faiss-{k}.index"))
+        for lv, b in bm25.items():
+            b.save(tmp / f"bm25-{lv}")
+        _write_json(tmp / "vocab.json", vocab)
+        np.save(tmp / "vocab-vectors.npy", vocab_vectors)
+        files = {str(p.relative_to(tmp)): _file_sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        manifest = {
+            "format_version": 3,
+            "kind": "collection",
+            "collection_format": COLLECTION_FORMAT,
+            "document": {"title": f"{len(documents)} documents", "source": str(directory), "sha256": ""},
+            "documents": documents,
+            "models": models,
+            "index_type": kind,
+            "word_model": word_model,
+            "chunks": len(chunks),
+            "levels": {lv: int(len(r)) for lv, r in level_rows.items()},
+            "files": files,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        old = directory / f".current.old-{os.getpid()}"
+        if current.exists():
+            os.replace(current, old)
+        os.replace(tmp, current)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReportQAError(f"could not write the collection to {directory}: {exc.strerror or exc}") from None
+    index = SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors,
+                        documents, _doc_of_row(documents, len(chunks)))
+    return index
+
+
+def _doc_of_row(documents: list[dict], n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.int32)
+    for i, d in enumerate(documents):
+        out[d["start"]:d["end"]] = i
+    return out
+
+
+def read_collection_manifest(directory: Path) -> dict | None:
+    """The manifest of a collection, or None when there is none yet."""
+    current = Path(directory) / "current"
+    if not (current / "manifest.json").exists():
+        return None
+    manifest = read_manifest(current)
+    if manifest.get("kind") != "collection":
+        raise IndexCorrupt(f"{current} is not a collection index")
+    return manifest
+
+
+def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[str, Embedder], *,
+                      remove: Iterable[str] = (), prune: bool = False, index_type: str = "auto",
+                      progress: Callable[[str, int, int], None] | None = None,
+                      word_model: str | None = None) -> tuple[SearchIndex | None, UpdateReport]:
+    """Add/refresh the documents at ``paths`` (files or folders), drop ``remove`` (keys or paths).
+
+    Only new or changed documents are embedded. ``prune`` also drops documents whose file is
+    gone. Unsupported or unreadable files are listed in the report and skipped.
+    """
+    directory = Path(directory)
+    docs_dir = directory / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    report = UpdateReport()
+    manifest = read_collection_manifest(directory)
+    want_models = {k: e.name for k, e in embedders.items()}
+    records: list[dict] = list(manifest["documents"]) if manifest else []
+    if manifest:
+        have = {k: v.get("name") for k, v in manifest["models"].items()}
+        if have != want_models:  # another model set: every document must be embedded again
+            records = []
+    word_model = word_model if word_model in embedders else (
+        manifest.get("word_model") if manifest and manifest.get("word_model") in embedders else list(embedders)[-1])
+
+    removing = {str(r) for r in remove}
+    removing |= {str(Path(r).expanduser().resolve()) for r in remove if not str(r).startswith(":")}
+    kept = []
+    for rec in records:
+        gone = prune and not Path(rec["path"]).exists()
+        if rec["key"] in removing or rec["path"] in removing or gone:
+            report.removed.append(rec["path"])
+        else:
+            kept.append(rec)
+    records = kept
+
+    files, skipped = expand_paths(paths)
+    report.skipped.extend(skipped)
+    by_path = {rec["path"]: i for i, rec in enumerate(records)}
+    taken = {rec["key"] for rec in records}
+    parts: dict[str, DocPart] = {}
+    total_files = len(files)
+    for n, f in enumerate(files, 1):
+        spath = str(f)
+        if progress:
+            progress(f.name, n, total_files)
+        try:
+            sha = checksum(read_bytes(f))
+            i = by_path.get(spath)
+            if i is not None and records[i]["sha256"] == sha and (docs_dir / records[i].get("folder", "")).is_dir():
+                report.unchanged.append(spath)
+                continue
+            doc, sha = load_document(f)
+            t0 = time.perf_counter()
+            key = records[i]["key"] if i is not None else doc_key_for(f, taken)
+            chunks, vectors, vocab, vv = embed_document(doc, embedders, word_model)
+            report.embed_seconds += time.perf_counter() - t0
+            report.embedded_chunks += len(chunks)
+        except DocumentError as exc:
+            report.skipped.append((spath, str(exc)))
+            continue
+        taken.add(key)
+        part = save_part(docs_dir, DocPart(key, doc.title, spath, sha, chunks, vectors, vocab, vv))
+        parts[key] = part
+        rec = {"key": key, "title": doc.title, "path": spath, "sha256": sha, "folder": part.folder}
+        if i is not None:
+            records[i] = rec
+            report.changed.append(spath)
+        else:
+            by_path[spath] = len(records)
+            records.append(rec)
+            report.added.append(spath)
+
+    if not records:
+        return None, report
+    def ident(recs):
+        return [(r["key"], r["path"], r["sha256"]) for r in recs]
+
+    if (manifest and not (report.added or report.changed or report.removed)
+            and ident(records) == ident(manifest["documents"])
+            and manifest.get("index_type") == choose_index_type(manifest["chunks"], index_type)):
+        return load_collection(directory), report
+    models = {k: {"name": e.name, "dim": int(e.dim)} for k, e in embedders.items()}
+    full = [parts.get(rec["key"]) or load_part(docs_dir, rec, embedders) for rec in records]
+    index = assemble(directory, full, models, word_model, index_type,
+                     progress=(lambda msg: progress(msg, 0, 0)) if progress else None)
+    used = {rec["folder"] for rec in records}
+    for d in docs_dir.iterdir():
+        if d.is_dir() and d.name not in used and not d.name.startswith("."):
+            shutil.rmtree(d, ignore_errors=True)
+    return index, report
+
+
+def load_collection(directory: Path, expect_models: dict[str, str] | None = None,
+                    verify: bool = True) -> SearchIndex:
+    """Load a collection's merged index; :class:`IndexCorrupt` with a one-line reason otherwise."""
+    directory = Path(directory)
+    current = directory / "current"
+    manifest = read_collection_manifest(directory)
+    if manifest is None:
+        raise IndexCorrupt(f"no collection at {directory}: run `reportqa index PATH...` first")
+    if expect_models is not None:
+        have = {k: v.get("name") for k, v in manifest.get("models", {}).items()}
+        if have != expect_models:
+            raise IndexCorrupt(f"the collection at {directory} was built with models {have}, not {expect_models}")
+    if verify:
+        for rel, sha in manifest["files"].items():
+            path = current / rel
+            if not path.is_file():
+                raise IndexCorrupt(f"index file missing: {path}")
+            if _file_sha(path) != sha:
+                raise IndexCorrupt(f"index file changed or truncated since it was built: {path}")
+    kind = manifest.get("index_type", "flat-ip")
+    try:
+        chunks = [Chunk.from_json(json.loads(line))
+                  for line in (current / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        vectors = {k: np.load(current / f"vectors-{k}.npy") for k in manifest["models"]}
+        if kind == "flat-ip":
+            indexes = {k: make_faiss(v, kind) for k, v in vectors.items()}
+        else:
+            indexes = {k: faiss.read_index(str(current / f"faiss-{k}.index")) for k in manifest["models"]}
+            for ix in indexes.values():
+                ix.hnsw.efSearch = HNSW_EF_SEARCH
+        level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
+                      for lv in LEVELS}
+        bm25 = {lv: Bm25Index.load(current / f"bm25-{lv}", len(level_rows[lv])) for lv in LEVELS}
+        vocab = json.loads((current / "vocab.json").read_text(encoding="utf-8"))
+        vocab_vectors = np.load(current / "vocab-vectors.npy")
+    except Exception as exc:
+        raise IndexCorrupt(f"the collection at {directory} cannot be read ({type(exc).__name__}); re-index it") from None
+    if len(chunks) != manifest.get("chunks") or any(v.shape[0] != len(chunks) for v in vectors.values()):
+        raise IndexCorrupt(f"the collection at {directory} is inconsistent; re-index it")
+    documents = manifest["documents"]
+    return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors,
+                       documents, _doc_of_row(documents, len(chunks)))
