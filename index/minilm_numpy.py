@@ -25,7 +25,7 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x / np.float32(np.sqrt(2.0))))
+    return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / np.sqrt(2.0))))
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
@@ -69,14 +69,17 @@ class NumpyBert:
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         h, d = self.heads, self.dim // self.heads
-        bias = ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
+        # A single unpadded text (every query) needs no attention mask.
+        bias = None if mask.all() else ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
         scale = np.float32(1.0 / np.sqrt(d))
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             qkv = x @ w[p + "attention.self.qkv.weight"] + w[p + "attention.self.qkv.bias"]
             qkv = qkv.reshape(n, length, 3, h, d).transpose(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
-            att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            att = (q @ k.transpose(0, 1, 3, 2)) * scale
+            if bias is not None:
+                att += bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, self.dim)

@@ -9,7 +9,10 @@ from typing import Any, Callable, Iterable
 
 from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document, load_embedder,
                    load_index, words)
+from index.collection import collection_dir, load_collection
+from index.errors import ReportQAError
 from index.loaders import checksum, read_bytes
+from index.vectorstore import open_store
 
 from .config import Config
 from .extract import ExtractWeights, candidates, is_meta_name, select, with_antecedents
@@ -39,7 +42,7 @@ def index_dir_for(config: Config, doc_sha: str) -> Path:
 
 
 def load_embedders(config: Config) -> dict[str, Embedder]:
-    return {key: load_embedder(key, threads=config.threads) for key in config.embedders}
+    return {key: load_embedder(key, threads=config.model_threads.get(key, 1)) for key in config.embedders}
 
 
 def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool = False,
@@ -70,21 +73,74 @@ class Assistant:
         self.config = config or Config()
         t0 = time.perf_counter()
         self.embedders = load_embedders(self.config)
-        self.index, self.index_dir, self.built = prepare_index(self.config, self.embedders, rebuild, progress)
-        self.retriever = Retriever(self.index, self.embedders)
+        if self.config.collection:
+            # Many documents: the collection is built by `reportqa index`, only loaded here.
+            directory = collection_dir(self.config.cache_dir, self.config.collection)
+            self.index = load_collection(directory, expect_models={k: e.name for k, e in self.embedders.items()})
+            self.index_dir, self.built = directory / "current", False
+        else:
+            self.index, self.index_dir, self.built = prepare_index(self.config, self.embedders, rebuild, progress)
+        self.store = open_store(self.config.backend, self.index, self.config.milvus_uri)
+        self.retriever = Retriever(self.index, self.embedders, store=self.store, exact_limit=self.config.exact_limit)
         word_key = self.index.manifest.get("word_model") or list(self.embedders)[-1]
         self.matcher = WordMatcher(self.index, self.embedders[word_key]) if word_key in self.embedders else None
         doc_meta = self.index.manifest.get("document", {})
         self.title = doc_meta.get("title", "")
-        self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
-        self.document_text = fold(" ".join(c.text for c in self.index.chunks if c.kind != "sentence")
-                                  + " " + " ".join(self.meta_terms))
+        if self.index.documents:  # a collection: each question is answered within one document (_focus)
+            self.meta_terms, self.document_text = meta_terms_for("", ""), ""
+        else:
+            self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
+            self.document_text = fold(" ".join(c.text for c in self.index.chunks if c.kind != "sentence")
+                                      + " " + " ".join(self.meta_terms))
+        self._whole = (self.title, self.meta_terms, self.document_text)
+        self._doc_text: dict[int, str] = {}
         self._lock = threading.Lock()
+        self.default_scope = self.resolve_documents(self.config.documents) if self.config.documents else None
         self.load_ms = (time.perf_counter() - t0) * 1000
 
     # -- public API -----------------------------------------------------------------------
-    def ask(self, question: str, history: Iterable[Any] | None = None) -> Answer:
-        """Answer ``question`` from the document, or abstain with the nearest passages."""
+    def documents(self) -> list[dict]:
+        """The documents this assistant answers from: ``key``, ``title``, ``path``, ``chunks``.
+
+        One entry for the one-document mode. A chat's document picker lists these and passes
+        chosen keys as ``ask(..., documents=[key, ...])``.
+        """
+        if not self.index.documents:
+            doc = self.index.manifest.get("document", {})
+            return [{"key": Path(doc.get("source", "")).stem or "document", "title": self.title,
+                     "path": doc.get("source", ""), "chunks": len(self.index.chunks)}]
+        return [{"key": d["key"], "title": d["title"], "path": d["path"], "chunks": d["end"] - d["start"]}
+                for d in self.index.documents]
+
+    def resolve_documents(self, names: Iterable[str]) -> tuple[int, ...]:
+        """Positions in the collection of documents named by key, title, file path or file name;
+        :class:`ReportQAError` naming any that is not in the collection."""
+        names = [names] if isinstance(names, str) else list(names)
+        if not self.index.documents:
+            return ()
+        lookup: dict[str, int] = {}
+        for i, d in enumerate(self.index.documents):
+            for alias in (d["key"], d["title"], d["path"], Path(d["path"]).name, Path(d["path"]).stem):
+                lookup.setdefault(fold(alias), i)
+        out, unknown = [], []
+        for n in names:
+            i = lookup.get(fold(str(n).strip()))
+            if i is None:
+                full = str(Path(str(n)).expanduser().resolve())
+                i = lookup.get(fold(full))
+            (unknown if i is None else out).append(n if i is None else i)
+        if unknown:
+            raise ReportQAError(f"not in the collection: {', '.join(map(str, unknown))} "
+                                f"(see `reportqa index --list`)")
+        return tuple(dict.fromkeys(out))
+
+    def ask(self, question: str, history: Iterable[Any] | None = None,
+            documents: Iterable[str] | None = None) -> Answer:
+        """Answer ``question`` from the document, or abstain with the nearest passages.
+
+        In a collection, ``documents`` (keys, titles or paths) limits the search to those
+        documents; the answer comes from the one document that holds the best passage.
+        """
         t0 = time.perf_counter()
         if not isinstance(question, str):
             question = "" if question is None else str(question)
@@ -93,8 +149,39 @@ class Assistant:
             return Answer(question="", text=EMPTY_REPLY, abstained=True, reason="empty question")
         if unsupported_script(text):
             return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
+        scope = self.resolve_documents(documents) if documents else self.default_scope
         with self._lock:
+            if self.index.documents:
+                self._focus(self._route(text, scope))
             return self._answer(text, normalise_history(history), t0)
+
+    def _route(self, text: str, scope: tuple[int, ...] | None) -> int:
+        """The document of the best passage for ``text`` within ``scope`` (a collection)."""
+        if scope is not None and len(scope) == 1:
+            return scope[0]
+        self.retriever.scope = scope or None
+        title, meta, _ = self._whole
+        q = analyse(text, self.config.max_question_chars)
+        vectors = self.retriever.encode_query(q.text, self._models_for(q.english))
+        lexical = " ".join(w for w in words(q.text) if w not in meta)
+        r = self.retriever.search(q.text, vectors, lexical_query=lexical, use_bm25=q.english,
+                                  wants_source=q.wants_source)
+        if not r.ranked:
+            return scope[0] if scope else 0
+        return int(self.index.doc_of_row[r.ranked[0][0]])
+
+    def _focus(self, doc: int) -> None:
+        """Answer from one document of the collection: its title, its own words as meta terms."""
+        d = self.index.documents[doc]
+        self.retriever.scope = (doc,)
+        self.title = d["title"]
+        self.meta_terms = meta_terms_for(d["title"], d["path"])
+        if doc not in self._doc_text:
+            if len(self._doc_text) > 256:
+                self._doc_text.clear()
+            self._doc_text[doc] = fold(" ".join(c.text for c in self.index.chunks[d["start"]:d["end"]]
+                                                if c.kind != "sentence"))
+        self.document_text = self._doc_text[doc] + " " + " ".join(self.meta_terms)
 
     @property
     def document_title(self) -> str:
@@ -221,8 +308,14 @@ class Assistant:
     def _citation(self, row: int) -> Citation:
         chunk = self.index.chunks[row]
         parent = self.index.chunks[self.index.by_id[chunk.parent]] if chunk.parent else chunk
-        notes = tuple(FootnoteRef(n, self.index.chunks[self.index.by_id[f"fn{n}"]].text)
-                      for n in chunk.footnotes if f"fn{n}" in self.index.by_id)
+        prefix = chunk.id.split(":", 1)[0] + ":" if ":" in chunk.id and self.index.documents else ""
+        notes = tuple(FootnoteRef(n, self.index.chunks[self.index.by_id[f"{prefix}fn{n}"]].text)
+                      for n in chunk.footnotes if f"{prefix}fn{n}" in self.index.by_id)
         return Citation(text=chunk.text, section=chunk.section, paragraph=chunk.paragraph, start=chunk.start,
                         end=chunk.end, paragraph_text=parent.text, footnotes=notes, chunk_id=chunk.id,
-                        document=self.title)
+                        document=self.title, document_path=self._path_of(row))
+
+    def _path_of(self, row: int) -> str:
+        if self.index.documents and self.index.doc_of_row is not None:
+            return self.index.documents[int(self.index.doc_of_row[row])]["path"]
+        return self.index.manifest.get("document", {}).get("source", "")

@@ -25,7 +25,11 @@ class Config:
     cache_dir: Path = field(default_factory=default_cache_dir)
     # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
     embedders: tuple[str, ...] = ("e5", "minilm")
-    threads: int = 1  # per model; 2 cores, one query at a time is steadiest single-threaded
+    # Threads per model, chosen by measurement on 2 cores (eval/bench_speed.py): MiniLM's NumPy
+    # forward pass takes ~8 ms on two BLAS threads vs ~12 ms on one; e5's OpenMP engine is
+    # kept to one thread, since its spinning workers starve BLAS threads (p95 jumped to ~800 ms).
+    # Encoders run one after another (Retriever.encode_query); one question at a time.
+    model_threads: dict = field(default_factory=lambda: {"minilm": 2, "e5": 1})
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
@@ -43,16 +47,30 @@ class Config:
     # (literally or by synonym) and a weak word-by-word match of the quote.
     min_term_coverage: float = 0.15
     min_alignment: float = 0.42
+    # Many documents (issue 5). ``collection`` names a collection under cache_dir/collections
+    # (or is a directory path); None keeps the one-document mode over ``document``.
+    collection: str | None = None
+    documents: tuple[str, ...] = ()  # default scope inside a collection: keys, titles or paths (empty = all)
+    backend: str = "faiss"  # vector store: "faiss" (embedded) or "milvus"
+    milvus_uri: str = ""  # a Milvus Lite file (./reportqa.db) or http://host:19530
+    exact_limit: int = 50_000  # chunks in scope up to which every chunk is scored exactly
 
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)
 
     @classmethod
     def from_env(cls) -> "Config":
-        """Defaults, overridden by REPORTQA_DOCUMENT / REPORTQA_CACHE / REPORTQA_EMBEDDERS."""
+        """Defaults, overridden by REPORTQA_DOCUMENT / REPORTQA_CACHE / REPORTQA_EMBEDDERS /
+        REPORTQA_COLLECTION / REPORTQA_BACKEND / REPORTQA_MILVUS_URI."""
         cfg = cls()
         if os.environ.get("REPORTQA_DOCUMENT"):
             cfg = cfg.with_(document=Path(os.environ["REPORTQA_DOCUMENT"]).expanduser())
+        if os.environ.get("REPORTQA_COLLECTION"):
+            cfg = cfg.with_(collection=os.environ["REPORTQA_COLLECTION"])
+        if os.environ.get("REPORTQA_BACKEND"):
+            cfg = cfg.with_(backend=os.environ["REPORTQA_BACKEND"])
+        if os.environ.get("REPORTQA_MILVUS_URI"):
+            cfg = cfg.with_(milvus_uri=os.environ["REPORTQA_MILVUS_URI"])
         if os.environ.get("REPORTQA_EMBEDDERS"):
             cfg = cfg.with_(embedders=tuple(k.strip() for k in os.environ["REPORTQA_EMBEDDERS"].split(",") if k.strip()))
         return cfg
