@@ -24,7 +24,8 @@ class Citation:
     paragraph_text: str
     footnotes: tuple[FootnoteRef, ...] = ()
     chunk_id: str = ""
-    document: str = ""
+    document: str = ""  # the document's title
+    document_path: str = ""  # the file it was read from
 
     @property
     def section_label(self) -> str:
@@ -32,8 +33,11 @@ class Citation:
 
     def to_json(self) -> dict:
         out = asdict(self)
-        out["section"] = self.section_label
+        # "section" is the heading the quote stands under, as the report prints it ("Armed
+        # groups"); the full path is in "section_path" and, for display, "section_label".
+        out["section"] = self.section[-1] if self.section else ""
         out["section_path"] = list(self.section)
+        out["section_label"] = self.section_label
         out["footnotes"] = [asdict(f) for f in self.footnotes]
         return out
 

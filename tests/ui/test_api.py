@@ -38,7 +38,9 @@ def test_answer_has_citations_with_span_and_footnote(app):
     assert "17 March" in body["answer"]
     c = body["citations"][0]
     assert c["paragraph_text"][c["start"]:c["end"]] == c["text"]
-    assert c["section"] == "Unlawful killings › Government forces"
+    assert c["section"] == "Government forces"
+    assert c["section_label"] == "Unlawful killings › Government forces"
+    assert c["section_path"] == ["Unlawful killings", "Government forces"]
     assert c["section_path"] == ["Unlawful killings", "Government forces"]
     assert any(f["number"] == 3 and "Amasrakad" in f["text"] for f in c["footnotes"])
     assert body["passages"] and body["passage_details"][0]["section"]
