@@ -44,15 +44,17 @@ class Footnote(BaseModel):
 
 class CitationOut(BaseModel):
     text: str = Field(description="the quoted sentence(s), verbatim")
-    section: str = Field(description='section label, "A › B"')
-    section_path: list[str]
+    section: str = Field(description='the heading the quote stands under, e.g. "Armed groups"')
+    section_path: list[str] = Field(description='headings from the top, e.g. ["Unlawful killings", "Armed groups"]')
+    section_label: str = Field(description='the path for display, "Unlawful killings › Armed groups"')
     paragraph: int = Field(description="1-based paragraph within the section")
     start: int = Field(description="start of the quote inside paragraph_text")
     end: int = Field(description="end of the quote inside paragraph_text")
     paragraph_text: str
     footnotes: list[Footnote]
     chunk_id: str
-    document: str
+    document: str = Field(description="the document's title")
+    document_path: str = Field(default="", description="the file the document was read from")
 
 
 class PassageOut(BaseModel):
