@@ -129,24 +129,49 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str
     return list(seen), skipped
 
 
-def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
-                   progress: Callable[[int], None] | None = None) -> tuple[list[Chunk], dict[str, np.ndarray],
-                                                                           list[str], np.ndarray]:
-    """Chunks (local ids), vectors per model, vocabulary and its vectors for one document."""
+def encode_all(embedders: dict[str, Embedder], texts: list[str], batch_size: int = 32) -> dict[str, np.ndarray]:
+    """Every text by every model: texts sorted by length (little padding per batch), one model
+    per thread (each engine releases the GIL, so two models use both cores), rows in input order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    ordered = [texts[i] for i in order]
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.arange(len(order))
+
+    def run(emb: Embedder) -> np.ndarray:
+        parts = [emb.encode(ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
+        return np.vstack(parts).astype(np.float32)[inverse] if parts else np.zeros((0, emb.dim), np.float32)
+
+    if len(embedders) == 1:
+        return {k: run(e) for k, e in embedders.items()}
+    with ThreadPoolExecutor(max_workers=len(embedders)) as pool:
+        futures = {k: pool.submit(run, e) for k, e in embedders.items()}
+        return {k: f.result() for k, f in futures.items()}
+
+
+def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 32,
+                   progress: Callable[[int], None] | None = None, word_cache: dict[str, np.ndarray] | None = None
+                   ) -> tuple[list[Chunk], dict[str, np.ndarray], list[str], np.ndarray]:
+    """Chunks (local ids), vectors per model, vocabulary and its vectors for one document.
+
+    ``word_cache`` (word -> vector) spares re-embedding words other documents already had.
+    """
     chunks = chunk_document(doc)
     if not chunks:
         raise DocumentError(f"{Path(doc.source).name or doc.title} has no paragraphs to index")
-    texts = collection_texts(chunks, doc.title)
-    vectors = {}
-    for key, emb in embedders.items():
-        parts = [emb.encode(texts[i:i + batch_size]) for i in range(0, len(texts), batch_size)]
-        vectors[key] = np.vstack(parts).astype(np.float32)
-        if progress:
-            progress(len(texts))
+    vectors = encode_all(embedders, collection_texts(chunks, doc.title), batch_size)
+    if progress:
+        progress(len(chunks))
     vocab = document_vocabulary(chunks)
     wm = embedders[word_model]
-    vv = wm.encode(vocab) if vocab else np.zeros((0, wm.dim), np.float32)
-    return chunks, vectors, vocab, np.asarray(vv, np.float32)
+    cache = word_cache if word_cache is not None else {}
+    new = [w for w in vocab if w not in cache]
+    if new:
+        for w, v in zip(new, np.asarray(wm.encode(new), np.float32)):
+            cache[w] = v
+    vv = np.vstack([cache[w] for w in vocab]).astype(np.float32) if vocab else np.zeros((0, wm.dim), np.float32)
+    return chunks, vectors, vocab, vv
 
 
 def _write_json(path: Path, data) -> None:
@@ -333,6 +358,14 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
     taken = {rec["key"] for rec in records}
     parts: dict[str, DocPart] = {}
     total_files = len(files)
+    word_cache: dict[str, np.ndarray] = {}
+    for rec in records[:50]:  # words already embedded for documents in the collection
+        try:
+            folder = docs_dir / rec["folder"]
+            ws = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            word_cache.update(zip(ws, np.load(folder / "vocab-vectors.npy")))
+        except (OSError, ValueError, KeyError):
+            pass
     for n, f in enumerate(files, 1):
         spath = str(f)
         if progress:
@@ -346,7 +379,7 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
             doc, sha = load_document(f)
             t0 = time.perf_counter()
             key = records[i]["key"] if i is not None else doc_key_for(f, taken)
-            chunks, vectors, vocab, vv = embed_document(doc, embedders, word_model)
+            chunks, vectors, vocab, vv = embed_document(doc, embedders, word_model, word_cache=word_cache)
             report.embed_seconds += time.perf_counter() - t0
             report.embedded_chunks += len(chunks)
         except DocumentError as exc:

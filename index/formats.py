@@ -136,7 +136,9 @@ def pdf_to_text(data: bytes, name: str) -> str:
         for block in text.split("\n\n"):
             key = fold_title(block)
             out.append(f"{'#' * levels[key]} {_squash(block)}" if key in levels else block)
-        if not out or not out[0].startswith("# "):
+        if out and out[0].startswith("#"):
+            out[0] = "# " + out[0].lstrip("# ")  # the first heading is the title
+        else:
             meta_title = (reader.metadata.title if reader.metadata else None) or name.rsplit(".", 1)[0]
             out.insert(0, f"# {_squash(str(meta_title))}")
         text = "\n\n".join(out)

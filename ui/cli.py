@@ -24,16 +24,23 @@ def _config(args: argparse.Namespace):
         cfg = cfg.with_(document=Path(args.document))
     if getattr(args, "cache_dir", None):
         cfg = cfg.with_(cache_dir=Path(args.cache_dir))
+    if getattr(args, "collection", None) and args.command == "ask":
+        cfg = cfg.with_(collection=args.collection)
+    if getattr(args, "backend", None):
+        cfg = cfg.with_(backend=args.backend)
+    if getattr(args, "milvus_uri", None):
+        cfg = cfg.with_(milvus_uri=args.milvus_uri, backend=getattr(args, "backend", None) or "milvus")
     return cfg
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def _print_answer(answer, as_json: bool, many: bool = False) -> None:
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return
     print(answer.text)
     for i, c in enumerate(answer.citations, 1):
-        print(f"\n[{i}] {c.section_label}, paragraph {c.paragraph} (chars {c.start}–{c.end})")
+        where = f"{c.document} ({Path(c.document_path).name}) › " if many and c.document else ""
+        print(f"\n[{i}] {where}{c.section_label}, paragraph {c.paragraph} (chars {c.start}–{c.end})")
         for note in c.footnotes:
             print(f"    footnote {note.number}: {note.text}")
     if answer.abstained and answer.passages:
@@ -49,15 +56,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if question == "-":
         question = sys.stdin.read()
     assistant = Assistant(_config(args))
+    docs = args.doc or None
+    if docs:
+        assistant.resolve_documents(docs)  # an unknown document is a one-line error before any question
     if not question.strip() and sys.stdin.isatty() and not args.json:
-        return _interactive(assistant)
-    answer = assistant.ask(question)
-    _print_answer(answer, args.json)
+        return _interactive(assistant, docs)
+    answer = assistant.ask(question, documents=docs)
+    _print_answer(answer, args.json, bool(assistant.index.documents))
     return 0 if answer.reason not in ("empty question", "unsupported script") else EXIT_USAGE
 
 
-def _interactive(assistant) -> int:
-    print(f"Ask about: {assistant.document_title}  (empty line or Ctrl-D to quit)")
+def _interactive(assistant, docs=None) -> int:
+    many = bool(assistant.index.documents)
+    about = f"{len(assistant.documents())} documents" if many and not docs else assistant.document_title
+    print(f"Ask about: {about}  (empty line or Ctrl-D to quit)")
     history: list[dict] = []
     while True:
         try:
@@ -67,8 +79,8 @@ def _interactive(assistant) -> int:
             return 0
         if not question.strip():
             return 0
-        answer = assistant.ask(question, history)
-        _print_answer(answer, False)
+        answer = assistant.ask(question, history, documents=docs)
+        _print_answer(answer, False, many)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
 
 
@@ -78,14 +90,65 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qa import Assistant
 
     cfg = _config(args)
-    if args.path:
-        cfg = cfg.with_(document=Path(args.path))
+    paths = args.path or []
+    if args.collection or len(paths) > 1 or any(Path(p).is_dir() for p in paths) or args.remove or args.list \
+            or args.prune:
+        return _index_collection(args, cfg)
+    if paths:
+        cfg = cfg.with_(document=Path(paths[0]))
     bar = tqdm(desc="embedding", unit="batch", disable=not sys.stderr.isatty() and not args.progress)
     assistant = Assistant(cfg, rebuild=True, progress=lambda msg: (bar.set_postfix_str(msg), bar.update(1)))
     bar.close()
     m = assistant.index.manifest
     print(f"indexed {m['document']['title']!r}: {m['chunks']} chunks "
           f"({m['levels']['passages']} passages, {m['levels']['sentences']} sentences) -> {assistant.index_dir}")
+    return 0
+
+
+def _index_collection(args: argparse.Namespace, cfg) -> int:
+    """`reportqa index PATH... [--collection NAME]`: add/refresh files and folders, incrementally."""
+    from tqdm import tqdm
+
+    from index.collection import collection_dir, load_collection, read_collection_manifest, update_collection
+    from qa.assistant import load_embedders
+
+    name = args.collection or "default"
+    directory = collection_dir(cfg.cache_dir, name)
+    if args.list:
+        manifest = read_collection_manifest(directory)
+        if manifest is None:
+            print(f"reportqa: no collection {name!r} yet: run `reportqa index PATH...`", file=sys.stderr)
+            return EXIT_ERROR
+        for d in manifest["documents"]:
+            print(f"{d['key']}\t{d['end'] - d['start']} chunks\t{d['title']}\t{d['path']}")
+        return 0
+    show = sys.stderr.isatty() or args.progress
+    bar = tqdm(desc="indexing", unit="file", disable=not show)
+
+    def progress(msg: str, n: int, total: int) -> None:
+        if total:
+            bar.total = total
+            bar.n = n
+        bar.set_postfix_str(msg[:40])
+        bar.refresh()
+
+    index, report = update_collection(directory, [Path(p) for p in args.path or []], load_embedders(cfg),
+                                      remove=args.remove or [], prune=args.prune, index_type=args.index_type,
+                                      progress=progress)
+    bar.close()
+    for path, reason in report.skipped:
+        print(f"reportqa: skipped {path}: {reason}", file=sys.stderr)
+    if index is None:
+        if report.removed:
+            print(f"removed {len(report.removed)} document(s); collection {name!r} is now empty")
+            return 0
+        return EXIT_ERROR
+    m = index.manifest
+    rate = f", {report.embedded_chunks / report.embed_seconds:.0f} chunks/s" if report.embed_seconds else ""
+    print(f"collection {name!r}: {len(m['documents'])} documents, {m['chunks']} chunks, index {m['index_type']} "
+          f"(added {len(report.added)}, changed {len(report.changed)}, unchanged {len(report.unchanged)}, "
+          f"removed {len(report.removed)}, skipped {len(report.skipped)}; embedded {report.embedded_chunks} "
+          f"chunks{rate}) -> {directory}")
     return 0
 
 
@@ -114,11 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("ask", help="answer one question (no question: interactive prompt)")
     a.add_argument("question", nargs="*", help="the question ('-' reads stdin)")
     a.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    a.add_argument("--document", help="a .txt/.md document instead of the bundled report")
+    a.add_argument("--document", help="a .txt/.md/.html/.pdf document instead of the bundled report")
+    a.add_argument("--collection", metavar="NAME",
+                   help="ask across an indexed collection ('default' is the one `reportqa index PATH...` fills)")
+    a.add_argument("--doc", action="append", metavar="KEY",
+                   help="with --collection: only this document (key, title or path; repeatable)")
+    a.add_argument("--backend", choices=["faiss", "milvus"], help="vector store (default faiss)")
+    a.add_argument("--milvus-uri", metavar="URI", help="Milvus Lite file (x.db) or http://host:19530")
     a.set_defaults(func=cmd_ask)
 
-    i = sub.add_parser("index", help="build or rebuild the index of a document")
-    i.add_argument("path", nargs="?", help="document to index (default: the bundled report)")
+    i = sub.add_parser("index", help="index documents: one file (as before) or files/folders into a collection")
+    i.add_argument("path", nargs="*", help="files or folders (.txt .md .html .pdf); none: the bundled report")
+    i.add_argument("--collection", metavar="NAME", help="collection to add to (default: 'default' for several paths)")
+    i.add_argument("--remove", action="append", metavar="KEY|PATH", help="drop a document from the collection")
+    i.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    i.add_argument("--list", action="store_true", help="list the documents of the collection")
+    i.add_argument("--index-type", default="auto", choices=["auto", "flat-ip", "hnsw"],
+                   help="FAISS index (auto: exact under 50k chunks, HNSW above)")
     i.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     i.set_defaults(func=cmd_index, document=None)
 
@@ -139,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON-lines file for like/dislike events (default: CACHE_DIR/feedback.jsonl)")
     s.add_argument("--max-question-chars", type=int, default=1000, metavar="N",
                    help="refuse longer questions (default 1000)")
+    s.add_argument("--api-key", metavar="KEY",
+                   help="require this key on POST /api/ask (Authorization: Bearer KEY); or $REPORTQA_API_KEY")
+    s.add_argument("--rate-limit", metavar="N/min",
+                   help="at most N questions per minute per client address (API and chat); 429 beyond")
     s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
     return p
