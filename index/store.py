@@ -159,17 +159,19 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
         ix.add(mat)
         indexes[key] = ix
 
-    directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = directory.with_name(f".{directory.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
     try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
         for key, mat in vectors.items():
             np.save(tmp / f"vectors-{key}.npy", mat)
-            faiss.write_index(indexes[key], str(tmp / f"faiss-{key}.index"))
+            # serialised here so that a failed write (disk full) is an OSError with its reason
+            (tmp / f"faiss-{key}.index").write_bytes(faiss.serialize_index(indexes[key]).tobytes())
         for lv, b in bm25.items():
             b.save(tmp / f"bm25-{lv}")
         (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
@@ -187,14 +189,16 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
         if directory.exists():
             os.replace(directory, old)
         os.replace(tmp, directory)
         shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # faiss reports a failed write (disk full) as RuntimeError
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ReportQAError(f"could not write the index to {directory}: {exc.strerror or exc}") from None
+        if old.exists() and not directory.exists():  # put the previous index back
+            os.replace(old, directory)
+        reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:160]
+        raise ReportQAError(f"could not write the index to {directory}: {reason}") from None
     return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)
 
 
@@ -229,7 +233,11 @@ def load_index(directory: Path, expect_sha: str | None = None,
         path = directory / rel
         if not path.is_file():
             raise IndexCorrupt(f"index file missing: {path}")
-        if _file_sha(path) != sha:
+        try:
+            actual = _file_sha(path)
+        except OSError as exc:
+            raise IndexCorrupt(f"index file unreadable ({exc.strerror or exc}): {path}") from None
+        if actual != sha:
             raise IndexCorrupt(f"index file changed or truncated since it was built: {path}")
     try:
         chunks = [Chunk.from_json(json.loads(line))

@@ -37,3 +37,10 @@ def assistant(config: Config) -> Assistant:
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return REPORT.read_text(encoding="utf-8")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write eval/results/robustness.md from what the robustness tests recorded (eval/robustness.py)."""
+    from eval import robustness
+
+    robustness.finish(int(exitstatus))

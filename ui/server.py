@@ -38,8 +38,11 @@ from qa import Assistant, Config  # noqa: E402
 from .api import install_api  # noqa: E402
 from .chat import CSS, MAX_QUESTION_CHARS, build_chat, theme  # noqa: E402
 from .feedback import FeedbackLog  # noqa: E402
+from .guard import MAX_BODY_BYTES, RequestGuard, parse_rate  # noqa: E402
 
 CHAT_PATH = "/chat"
+ASK_CONCURRENCY = 2  # /api/ask requests past the admission gate (0: no gate); see create_app
+WORKER_THREADS = 40  # anyio's worker threads (its default)
 WIDGET_PATH = "/widget"
 FRONTEND_DIR = Path(gr.__file__).parent / "templates" / "frontend"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -192,7 +195,15 @@ allow-list (<code>reportqa serve --allow-origin https://your.site</code>). Allow
 
 
 def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedback_path: str | Path,
-               max_question_chars: int = MAX_QUESTION_CHARS) -> FastAPI:
+               max_question_chars: int = MAX_QUESTION_CHARS, api_key: str | None = None,
+               rate_limit: tuple[int, float] | None = None, max_body: int = MAX_BODY_BYTES,
+               ask_concurrency: int | None = None, threads: int | None = None) -> FastAPI:
+    """``ask_concurrency``/``threads`` default to $REPORTQA_ASK_CONCURRENCY / $REPORTQA_THREADS, else
+    :data:`ASK_CONCURRENCY` / :data:`WORKER_THREADS` (measured on 2 cores: eval/load_test.py)."""
+    if ask_concurrency is None:
+        ask_concurrency = int(os.environ.get("REPORTQA_ASK_CONCURRENCY", ASK_CONCURRENCY))
+    if threads is None:
+        threads = int(os.environ.get("REPORTQA_THREADS", WORKER_THREADS))
     origins = sorted({normalise_origin(o) for o in allow_origins})
     # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN. The schema is /openapi.json.
     app = FastAPI(title="reportqa", version="0.1.0", docs_url=None, redoc_url=None,
@@ -225,8 +236,10 @@ def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedb
     gr.mount_gradio_app(app, blocks, path=CHAT_PATH, footer_links=["api"], run_history=False, ssr_mode=False,
                         pwa=False, mcp_server=False, theme=theme(), css=CSS, show_error=True)
 
-    # Outermost last: OriginGuard -> CORS -> security headers -> app.
+    # Outermost last: OriginGuard -> CORS -> request guard (body cap, key, rate) -> security headers -> app.
     app.add_middleware(SecurityHeaders, frame_ancestors=origins)
+    app.add_middleware(RequestGuard, max_body=max_body, api_key=api_key, rate=rate_limit,
+                       ask_concurrency=ask_concurrency, threads=threads)
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=True,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"], max_age=600)
     app.add_middleware(OriginGuard, allow_origins=origins)
@@ -242,9 +255,16 @@ def serve(args, config: Config) -> int:
         print(f"reportqa: --allow-origin: {exc}", file=sys.stderr)
         return 2
     max_chars = int(getattr(args, "max_question_chars", None) or MAX_QUESTION_CHARS)
+    try:
+        rate = parse_rate(args.rate_limit) if getattr(args, "rate_limit", None) else None
+    except ValueError as exc:
+        print(f"reportqa: --rate-limit: {exc}", file=sys.stderr)
+        return 2
+    api_key = getattr(args, "api_key", None) or os.environ.get("REPORTQA_API_KEY") or None
     feedback = getattr(args, "feedback_log", None) or Path(config.cache_dir) / "feedback.jsonl"
     assistant = Assistant(config)
-    app = create_app(assistant, allow_origins=origins, feedback_path=feedback, max_question_chars=max_chars)
+    app = create_app(assistant, allow_origins=origins, feedback_path=feedback, max_question_chars=max_chars,
+                     api_key=api_key, rate_limit=rate)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"reportqa: {assistant.document_title!r} ready in {assistant.load_ms / 1000:.1f} s; "
           f"chat at http://{shown}:{args.port}{CHAT_PATH}/  (API: /api/ask, widget: /embed; "

@@ -195,3 +195,30 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
+
+
+API_KEY = "test-key-0123456789"
+RATE_PER_MIN = 20
+
+
+@pytest.fixture(scope="session")
+def guarded_app(tmp_path_factory, ui_cache_dir):
+    """The bundled report behind ``--api-key`` and ``--rate-limit`` (tests/ui/test_security.py)."""
+    tmp = tmp_path_factory.mktemp("guarded")
+    allowed = f"http://127.0.0.1:{free_port()}"
+    server = start_server(tmp, ui_cache_dir, free_port(), "--allow-origin", allowed, "--api-key", API_KEY,
+                          "--rate-limit", f"{RATE_PER_MIN}/min")
+    server.hosts = Hosts(allowed, "http://127.0.0.1:9")
+    server.api_key, server.rate_per_min = API_KEY, RATE_PER_MIN  # type: ignore[attr-defined]
+    try:
+        yield wait_ready(server)
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="session")
+def serve_helpers():
+    """The helpers above for tests that start (and kill) servers of their own."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(free_port=free_port, start_server=start_server, wait_ready=wait_ready, stop=stop)
