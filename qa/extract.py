@@ -24,7 +24,7 @@ class ExtractWeights:
     align: float = 4.0  # mean best word-vector match of question words in the sentence
     answer_type: float = 0.35
     footnote: float = 1.0  # a footnote quoted when the question is not about sources
-    mentions: float = 0.3  # follow-ups: the sentence names what the conversation named
+    mentions: float = 0.3  # follow-ups: per name (up to 3) the sentence shares with the conversation
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
 
 
@@ -70,7 +70,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         ok = has_type(text, q.answer_type, qwords)
         # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
         source_penalty = w.footnote if index.chunks[row].kind == "footnote" and not q.wants_source else 0.0
-        mentions = bool(said) and any(fold(n) in said for n in names_in(text))
+        mentions = len({fold(n) for n in names_in(text)} & said) if said else 0
         align = 0.0
         if matcher is not None and question_words:
             sent_words = [x for x in words(scope) if x in index.vocab_row]
@@ -78,7 +78,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
                 align = float(matcher.similarity(question_words, sent_words).mean())
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
-                 + (w.mentions if mentions else 0.0) - source_penalty)
+                 + w.mentions * min(mentions, 3) - source_penalty)
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out

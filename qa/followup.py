@@ -9,7 +9,12 @@ _ANAPHORA = re.compile(
     r"\b(?:he|him|his|she|her|hers|they|them|their|it|its|this|that|these|those|there|the same|"
     r"the court|the group|the man|the woman|the prison|the attack|the strike|the law|the report said)\b",
     re.I)
-_CONTINUATION = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then|what else)\b", re.I)
+# French, Spanish and Portuguese pronouns and openers, for follow-ups in those languages.
+_ANAPHORA_OTHER = re.compile(
+    r"\b(?:il|elle|ils|elles|lui|leur|leurs|cela|ça|celui|celle|él|ella|ellos|ellas|eso|esa|ese|allí|"
+    r"ele|ela|eles|elas|dele|dela|deles|isso|essa|esse|lá)\b", re.I)
+_CONTINUATION = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then|what else|et|mais|y|pero|e|mas)\b",
+                           re.I)
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,8 @@ def normalise_history(history: Iterable[Any] | None, limit: int = 6) -> list[Tur
 
 def is_followup(question: str, n_terms: int) -> bool:
     """Pronouns, a leading "and…", or too few content words to stand alone."""
-    return bool(_ANAPHORA.search(question) or _CONTINUATION.search(question)) or n_terms <= 1
+    return bool(_ANAPHORA.search(question) or _ANAPHORA_OTHER.search(question)
+                or _CONTINUATION.search(question)) or n_terms <= 1
 
 
 def context_for(question: str, history: list[Turn], n_terms: int) -> str:
