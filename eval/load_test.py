@@ -220,6 +220,17 @@ def start_server(cache: str | None, env_extra: dict[str, str], log_path: Path) -
     raise SystemExit("load_test: server not ready in 600 s")
 
 
+def server_settings(env: dict[str, str]) -> dict:
+    """The admission gate and worker threads the server ran with (its defaults unless overridden)."""
+    import re
+
+    text = (ROOT / "ui" / "server.py").read_text(encoding="utf-8")
+    default = {k: int(m.group(1)) if (m := re.search(rf"^{k} = (\d+)", text, re.M)) else None
+               for k in ("ASK_CONCURRENCY", "WORKER_THREADS")}
+    return {"ask_concurrency": int(env.get("REPORTQA_ASK_CONCURRENCY", default["ASK_CONCURRENCY"] or 0)),
+            "threads": int(env.get("REPORTQA_THREADS", default["WORKER_THREADS"] or 40)), "cores": os.cpu_count()}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--users", type=int, default=50)
@@ -251,8 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                 proc.kill()
     result.update(finished=time.strftime("%Y-%m-%d %H:%M:%S"), label=args.label,
                   loadavg_start=[round(x, 2) for x in loadavg] if loadavg else None,
-                  settings={"ask_concurrency": env_extra.get("REPORTQA_ASK_CONCURRENCY", "default"),
-                            "threads": env_extra.get("REPORTQA_THREADS", "default"), "cores": os.cpu_count()})
+                  settings=server_settings(env_extra))
     out = Path(args.out) if args.out else RESULTS / ("load-60s.json" if args.duration >= 60 else "load.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

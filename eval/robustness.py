@@ -77,6 +77,8 @@ def _load_table(run: dict) -> list[str]:
     for name, e in run.get("endpoints", {}).items():
         lines.append(f"| {name} | {e['requests']} | {e['errors']} | {e['throughput_rps']:.1f} | "
                      f"{e['p50_ms']:.0f} | {e['p95_ms']:.0f} | {e['p99_ms']:.0f} |")
+    t = run.get("total", {})
+    lines.append(f"| **all** | {t.get('requests', 0)} | {t.get('errors', 0)} | {t.get('throughput_rps', 0):.1f} | | | |")
     h = run.get("health", {})
     lines += ["", f"- health checks during load: {h.get('requests', 0)}, failed {h.get('errors', 0)}, "
                   f"p50 {h.get('p50_ms', 0):.0f} ms, p99 {h.get('p99_ms', 0):.0f} ms, max {h.get('max_ms', 0):.0f} ms",
@@ -118,6 +120,13 @@ def render(out: Path = REPORT_MD) -> Path:
         if run:
             found = True
             lines += [f"### {title} (`{name}`)", "", *_load_table(run), ""]
+    if found:
+        lines += ["Tuning (2 cores): `/api/ask` passes an admission gate of `ASK_CONCURRENCY` requests (the rest wait on "
+                  "the event loop, not in worker threads) and anyio's pool is `WORKER_THREADS` threads "
+                  "(ui/server.py). Without the gate, 40 API threads queued on the assistant's lock and starved "
+                  "the chat's 4 slots; with it both endpoints share the one answering core fairly. Throughput is "
+                  "bound by the answer time itself (one question at a time); absolute figures depend on what "
+                  "else the machine runs (load average above).", ""]
     if not found:
         lines.append("No load run yet: `python -m eval.load_test --duration 60 --users 50`.")
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

@@ -41,8 +41,8 @@ from .feedback import FeedbackLog  # noqa: E402
 from .guard import MAX_BODY_BYTES, RequestGuard, parse_rate  # noqa: E402
 
 CHAT_PATH = "/chat"
-ASK_CONCURRENCY = 2  # /api/ask requests past the admission gate (0: no gate); see create_app
-WORKER_THREADS = 40  # anyio's worker threads (its default)
+ASK_CONCURRENCY = 4  # /api/ask requests past the admission gate (0: no gate), as many as chat slots (ui/chat.py)
+WORKER_THREADS = 12  # anyio worker threads: 4 API + 4 chat + 4 for static files and quick events (default 40)
 WIDGET_PATH = "/widget"
 FRONTEND_DIR = Path(gr.__file__).parent / "templates" / "frontend"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)

@@ -18,8 +18,7 @@ def test_short_load_run(app):
     result = asyncio.run(load_test.run_load(app.base, users=10, duration=8.0, pid=app.proc.pid))
     result.update(finished=time.strftime("%Y-%m-%d %H:%M:%S"), label="make test (short)",
                   loadavg_start=[round(x, 2) for x in os.getloadavg()],
-                  settings={"ask_concurrency": os.environ.get("REPORTQA_ASK_CONCURRENCY", "default"),
-                            "threads": os.environ.get("REPORTQA_THREADS", "default"), "cores": os.cpu_count()})
+                  settings=load_test.server_settings(dict(os.environ)))
     (robustness.RESULTS / "load.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     api, chat = result["endpoints"]["/api/ask"], result["endpoints"]["gradio /chat"]
     assert result["total"]["errors"] == 0, result["error_samples"]
