@@ -1,4 +1,4 @@
-"""A short load run (10 users, 8 s) against the session server: no errors, health stays responsive.
+"""A short load run (10 users, 8 s) against the session server (eval/load_test.py): no errors, health stays responsive.
 The 60-second, 50-user run is `python -m eval.load_test` (figures in eval/results/robustness.md)."""
 from __future__ import annotations
 
