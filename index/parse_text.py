@@ -14,7 +14,7 @@ import unicodedata
 from .document import Document, Footnote, Paragraph, Section, Sentence
 from .sentences import split_sentences
 
-_FOOTNOTE_LINE = re.compile(r"^\s*(?:\[\^(\d{1,3})\]:|(\d{1,3})[.)])\s+(.+?)\s*$")
+_FOOTNOTE_LINE = re.compile(r"^\s*(?:\[\^?(\d{1,3})\]:?|(\d{1,3})[.)])\s+(.+?)\s*$")
 _NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "references", "sources"}
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SUPERSCRIPTS = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁰": "0"}
@@ -22,7 +22,7 @@ _SUPERSCRIPTS = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶":
 # ("October.2", "“propaganda”.1"), a Markdown [^n], or Unicode superscript digits.
 _MARKER = re.compile(
     r"(?<=[^\d\s][.,;:!?”\"’')\]])(\d{1,3})(?=\s|$)"
-    r"|\[\^(\d{1,3})\]"
+    r"|\[\^?(\d{1,3})\]"
     r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
 )
 _BACKREF = re.compile(r"\s*↩[\ufe0e\ufe0f]?\s*")
