@@ -40,7 +40,7 @@ from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
 from .store import (HNSW_EF_SEARCH, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
                     document_vocabulary, make_faiss, read_manifest)
 
-COLLECTION_FORMAT = 1
+COLLECTION_FORMAT = 2  # 2: chunks embedded exactly as in a one-document index (no title prefix)
 DEFAULT_COLLECTION = "default"
 
 
@@ -99,9 +99,9 @@ def prefixed(chunks: list[Chunk], key: str) -> list[Chunk]:
 
 
 def collection_texts(chunks: list[Chunk], title: str) -> list[str]:
-    """What the dense models see: the document title leads, so a question naming the country or
-    report finds that document's passages among thousands."""
-    return [f"{title} | {t}" for t in embedding_texts(chunks)]
+    """What the dense models see: exactly what a one-document index embeds, so a question scoped
+    to one document meets the same vectors. (Titles route questions: see Assistant._route.)"""
+    return embedding_texts(chunks)
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -217,8 +217,9 @@ def load_part(docs_dir: Path, record: dict, models: Iterable[str]) -> DocPart:
 
 
 def bm25_text(chunk: Chunk, title: str) -> str:
+    """What BM25 indexes: as in a one-document index (a paragraph with its heading path)."""
     if chunk.kind == "paragraph":
-        return f"{title} {' '.join(chunk.section)} {chunk.text}"
+        return f"{' '.join(chunk.section)} {chunk.text}"
     return chunk.text
 
 
@@ -336,8 +337,8 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
     records: list[dict] = list(manifest["documents"]) if manifest else []
     if manifest:
         have = {k: v.get("name") for k, v in manifest["models"].items()}
-        if have != want_models:  # another model set: every document must be embedded again
-            records = []
+        if have != want_models or manifest.get("collection_format") != COLLECTION_FORMAT:
+            records = []  # another model set or embedding scheme: every document is embedded again
     word_model = word_model if word_model in embedders else (
         manifest.get("word_model") if manifest and manifest.get("word_model") in embedders else list(embedders)[-1])
 

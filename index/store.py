@@ -88,7 +88,7 @@ class SearchIndex:
 
 FLAT_LIMIT = 50_000  # vectors; above this an HNSW graph answers queries (see choose_index_type)
 HNSW_M = 32
-HNSW_EF_SEARCH = 96
+HNSW_EF_SEARCH = 200
 
 
 def choose_index_type(n_vectors: int, requested: str = "auto") -> str:

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from index import (Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document, load_embedder,
-                   load_index, words)
+from index import (STOPWORDS, Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document,
+                   load_embedder, load_index, words)
 from index.collection import collection_dir, load_collection
 from index.errors import ReportQAError
 from index.loaders import checksum, read_bytes
@@ -151,24 +151,60 @@ class Assistant:
             return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
         scope = self.resolve_documents(documents) if documents else self.default_scope
         with self._lock:
-            if self.index.documents:
-                self._focus(self._route(text, scope))
-            return self._answer(text, normalise_history(history), t0)
+            if not self.index.documents:
+                return self._answer(text, normalise_history(history), t0)
+            # A collection: answer from the document of the best passage; if it abstains, the
+            # runner-up document (the passage was on topic there, the answer was elsewhere).
+            first = None
+            for doc in self._route(text, scope, normalise_history(history))[:self.config.route_documents]:
+                self._focus(doc)
+                answer = self._answer(text, normalise_history(history), t0)
+                if not answer.abstained:
+                    return answer
+                first = first or answer
+            return first
 
-    def _route(self, text: str, scope: tuple[int, ...] | None) -> int:
-        """The document of the best passage for ``text`` within ``scope`` (a collection)."""
+    def _route(self, text: str, scope: tuple[int, ...] | None, history=()) -> list[int]:
+        """Documents in the order of their best passage for ``text`` (with the conversation's context, so a
+        follow-up stays with the document it follows) within ``scope``, in a collection."""
         if scope is not None and len(scope) == 1:
-            return scope[0]
+            return [scope[0]]
+        context = context_for(text, history, len(text.split())) if history else ""
+        scope = self._named_documents(f"{text} {context}", scope) or scope
+        if scope is not None and len(scope) == 1:
+            return [scope[0]]
         self.retriever.scope = scope or None
         title, meta, _ = self._whole
         q = analyse(text, self.config.max_question_chars)
-        vectors = self.retriever.encode_query(q.text, self._models_for(q.english))
-        lexical = " ".join(w for w in words(q.text) if w not in meta)
-        r = self.retriever.search(q.text, vectors, lexical_query=lexical, use_bm25=q.english,
+        context = context_for(q.text, history, len(q.terms)) if history else ""
+        query = f"{q.text} {context}".strip()
+        vectors = self.retriever.encode_query(query, self._models_for(q.english))
+        lexical = " ".join(w for w in words(query) if w not in meta)
+        r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
                                   wants_source=q.wants_source)
         if not r.ranked:
-            return scope[0] if scope else 0
-        return int(self.index.doc_of_row[r.ranked[0][0]])
+            return [scope[0] if scope else 0]
+        return list(dict.fromkeys(int(self.index.doc_of_row[row]) for row, _ in r.ranked[:20]))
+
+    def _named_documents(self, text: str, scope: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        """Documents whose title or file name holds a distinctive word of the question ("Mali",
+        "Niger"): a word in at most 5% of the titles. None when the question names none."""
+        if not hasattr(self, "_title_words"):
+            self._title_words = []
+            df: dict[str, int] = {}
+            for d in self.index.documents:
+                ws = {w for w in words(f"{d['title']} {Path(d['path']).stem}")
+                      if len(w) > 2 and not w.isdigit() and w not in STOPWORDS}
+                self._title_words.append(ws)
+                for w in ws:
+                    df[w] = df.get(w, 0) + 1
+            limit = max(1, int(0.05 * len(self.index.documents)))
+            self._distinctive = {w for w, n in df.items() if n <= limit} - meta_terms_for("", "")
+        asked = set(words(text)) & self._distinctive
+        if not asked:
+            return None
+        named = tuple(i for i, ws in enumerate(self._title_words) if ws & asked and (scope is None or i in scope))
+        return named or None
 
     def _focus(self, doc: int) -> None:
         """Answer from one document of the collection: its title, its own words as meta terms."""

@@ -97,10 +97,22 @@ class Retriever:
         encoders side by side only makes them fight for the cores.
         """
         keys = [k for k in (models or tuple(self.embedders)) if k in self.embedders]
-        out = {k: self.embedders[k].encode([query], query=True)[0] for k in keys}
+        out = {k: self._encode_cached(k, query) for k in keys}
         if also is not None:
             also()
         return out
+
+    def _encode_cached(self, key: str, query: str) -> np.ndarray:
+        """A query's vector; the last few are kept (routing in a collection, then answering,
+        encode the same question once)."""
+        cache = self._qcache
+        vec = cache.get((key, query))
+        if vec is None:
+            vec = self.embedders[key].encode([query], query=True)[0]
+            if len(cache) >= 32:
+                cache.pop(next(iter(cache)))
+            cache[(key, query)] = vec
+        return vec
 
     def search(self, query: str, vectors: dict[str, np.ndarray] | None = None, *, lexical_query: str | None = None,
                use_bm25: bool = True, wants_source: bool = False, docs: tuple[int, ...] | None = None,
