@@ -126,7 +126,11 @@ def test_server_keeps_serving_after_junk(app):
     assert r.status_code == 200 and "17 March" in r.json()["answer"]
     assert app.proc.poll() is None
     log = app.log.read_text(errors="replace")
-    assert "Traceback" not in log, log[-2000:]
+    # Gradio logs the deliberate gr.Error of the chat endpoint (an empty question) with its trace;
+    # any other trace in the server log is an exception that escaped
+    traces = log.split("Traceback (most recent call last):")[1:]
+    escaped = [t for t in traces if "gradio.exceptions.Error:" not in t]
+    assert not escaped, escaped[0][-2000:]
 
 
 TRAVERSALS = ["/assets/../../../../etc/passwd", "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd",
