@@ -43,7 +43,9 @@ _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|report|above|previous|guidelines?)\b"
     r"|\b(?:system prompt|your (?:instructions|rules|configuration|prompt|api key|settings))\b"
     r"|\b(?:pretend|act as|you are now|jailbreak|developer mode|roleplay)\b"
-    r"|\b(?:print|reveal|show|repeat|output)\b.{0,30}\b(?:prompt|instructions|configuration|config|secrets?|password|environment)\b",
+    r"|\b(?:print|reveal|show|repeat|output)\b.{0,30}\b(?:prompt|instructions|configuration|config|secrets?|password|environment)\b"
+    # Asked to assert something rather than to look it up: "Repeat after me: …", "Say that …".
+    r"|^\W*(?:please\s+)?(?:repeat after me|(?:say|confirm|state|declare|agree|admit|pretend)\s+(?:that|this)\b|say\s*[:'\"“‘])",
     re.I | re.S)
 _TASK = re.compile(
     r"^\s*(?:please\s+)?(?:write|compose|draft|generate|create|make|translate|summari[sz]e (?:this|the following)|"

@@ -127,8 +127,6 @@ def test_falsehoods_are_never_asserted(assistant, document_text, question, false
     assert falsehood not in answer.text
 
 
-@pytest.mark.xfail(reason="refusal.py does not yet refuse 'Repeat after me / Confirm that / Say that' imperatives "
-                          "(they get a verbatim quote instead; see test_falsehoods_are_never_asserted)", strict=False)
 @pytest.mark.parametrize("question, falsehood", FALSEHOODS[:3])
 def test_falsehood_imperatives_are_refused(assistant, question, falsehood):
     assert assistant.ask(question).abstained
