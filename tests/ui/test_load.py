@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -15,7 +16,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_short_load_run(app):
-    result = asyncio.run(load_test.run_load(app.base, users=10, duration=8.0, pid=app.proc.pid))
+    # its own thread: Playwright's sync API (browser tests) may hold an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(asyncio.run, load_test.run_load(app.base, users=10, duration=8.0,
+                                                             pid=app.proc.pid)).result()
     result.update(finished=time.strftime("%Y-%m-%d %H:%M:%S"), label="make test (short)",
                   loadavg_start=[round(x, 2) for x in os.getloadavg()],
                   settings=load_test.server_settings(dict(os.environ)))
