@@ -179,7 +179,12 @@ class Retriever:
         if use_bm25:
             passage += self.bm25_weight * _z_from(bm25, P, sP)
             sentence += self.bm25_weight * _z_from(bm25, S, sS)
-        best_child = np.full(n, -np.inf)
+        return self._rank(dense, bm25, passage, sentence, P, S, wants_source)
+
+    def _rank(self, dense: dict[str, np.ndarray], bm25: np.ndarray, passage: np.ndarray, sentence: np.ndarray,
+              P: np.ndarray, S: np.ndarray, wants_source: bool) -> Retrieval:
+        """Add each paragraph's best sentence to its own score, shift footnotes, rank passages."""
+        best_child = np.full(len(passage), -np.inf)
         np.maximum.at(best_child, self.parent_row[S], sentence[S])
         best_child[~np.isfinite(best_child)] = 0.0
         fused = passage + self.sentence_weight * best_child
@@ -196,13 +201,7 @@ class Retriever:
         if use_bm25:
             passage += self.bm25_weight * _z(bm25, P)
             sentence += self.bm25_weight * _z(bm25, S)
-        best_child = np.full(len(bm25), -np.inf)
-        np.maximum.at(best_child, self.parent_row[S], sentence[S])
-        best_child[~np.isfinite(best_child)] = 0.0
-        fused = passage + self.sentence_weight * best_child
-        fused[self.is_footnote] += self.footnote_penalty if wants_source else -self.footnote_penalty
-        order = P[np.argsort(-fused[P], kind="stable")]
-        return Retrieval(dense, bm25, sentence, [(int(r), float(fused[r])) for r in order])
+        return self._rank(dense, bm25, passage, sentence, P, S, wants_source)
 
     def scope_rows(self, docs: tuple[int, ...] | None) -> tuple[np.ndarray, np.ndarray]:
         """(chunk rows in scope, a fixed random sample of them) for a set of documents (None: all)."""
