@@ -40,7 +40,13 @@ def report_text() -> str:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Write eval/results/robustness.md from what the robustness tests recorded (eval/robustness.py)."""
+    """Write eval/results/robustness.md from what the robustness tests recorded (eval/robustness.py).
+
+    Only a whole-suite run (`make test`, `pytest` with no paths) or REPORTQA_ROBUSTNESS_REPORT=1
+    writes it: a run of a few files would replace the report with a fraction of it."""
     from eval import robustness
 
-    robustness.finish(int(exitstatus))
+    whole = [str(a).rstrip("/") for a in session.config.args] in ([], ["tests"], [str(ROOT / "tests")])
+    if whole and not session.config.option.keyword and not session.config.option.markexpr \
+            or os.environ.get("REPORTQA_ROBUSTNESS_REPORT") == "1":
+        robustness.finish(int(exitstatus))
