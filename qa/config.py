@@ -25,11 +25,11 @@ class Config:
     cache_dir: Path = field(default_factory=default_cache_dir)
     # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
     embedders: tuple[str, ...] = ("e5", "minilm")
-    # Threads per model, chosen by measurement on 2 cores (eval/bench_speed.py): MiniLM's NumPy
-    # forward pass takes ~8 ms on two BLAS threads vs ~12 ms on one; e5's OpenMP engine is
-    # kept to one thread, since its spinning workers starve BLAS threads (p95 jumped to ~800 ms).
-    # Encoders run one after another (Retriever.encode_query); one question at a time.
-    model_threads: dict = field(default_factory=lambda: {"minilm": 2, "e5": 1})
+    # Threads per model, chosen by measurement on 2 cores: one each. Two BLAS threads make an
+    # idle machine's MiniLM query faster (~8 vs ~12 ms) but ~4x slower the moment anything else
+    # holds a core (47 vs 13 ms measured with one busy core), and e5's spinning OpenMP workers
+    # starve BLAS threads (p95 ~800 ms). Encoders run one after another; one question at a time.
+    model_threads: dict = field(default_factory=lambda: {"minilm": 1, "e5": 1})
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2

@@ -92,9 +92,8 @@ class Retriever:
                      also: Callable[[], object] | None = None) -> dict[str, np.ndarray]:
         """Query vectors per model, then ``also`` (other query-time encoding) when given.
 
-        One thing at a time, each with its own thread budget (``Config.model_threads``): measured here, a single
-        MiniLM query takes ~8 ms on two BLAS threads against ~12 ms on one, and running two
-        encoders side by side only makes them fight for the cores.
+        One thing at a time, each with its own thread budget (``Config.model_threads``): running
+        two encoders side by side only makes them fight for the two cores.
         """
         keys = [k for k in (models or tuple(self.embedders)) if k in self.embedders]
         out = {k: self._encode_cached(k, query) for k in keys}
