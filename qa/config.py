@@ -34,7 +34,7 @@ class Config:
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
     runner_up_gap: float = 3.0  # a runner-up this close (same passage) may be quoted when the best lacks what was asked
-    max_question_chars: int = 2000
+    max_question_chars: int = 1000  # the API caps at the same length
     # Which models read a question: English starts with MiniLM and escalates to all models
     # when the top two passages are closer than ``escalate_margin`` (fused z-score units).
     english_models: tuple[str, ...] = ("minilm",)

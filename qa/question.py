@@ -92,7 +92,8 @@ class Question:
 
 def clean_question(raw: str, max_chars: int) -> str:
     """Drop control characters and surrogates, collapse blanks, cut to ``max_chars``."""
-    raw = raw.encode("utf-8", "replace").decode("utf-8")
+    # Only the head can survive the cut; a 1 MB question should not cost a pass over 1 MB.
+    raw = raw[: max_chars * 4].encode("utf-8", "replace").decode("utf-8")
     raw = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
     return re.sub(r"\s+", " ", raw).strip()[:max_chars]
 
