@@ -37,7 +37,7 @@ from .embedder import Embedder
 from .errors import DocumentError, IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
-from .store import (HNSW_EF_SEARCH, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
+from .store import (HNSW_EF_SEARCH, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
                     document_vocabulary, make_faiss, read_manifest)
 
 COLLECTION_FORMAT = 2  # 2: chunks embedded exactly as in a one-document index (no title prefix)
@@ -256,46 +256,17 @@ def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], wor
         progress(f"faiss {kind}")
     indexes = {k: make_faiss(m, kind) for k, m in vectors.items()}
 
-    current = directory / "current"
-    tmp = directory / f".current.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for c in chunks:
-                fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
-        for k, mat in vectors.items():
-            np.save(tmp / f"vectors-{k}.npy", mat)
-            if kind != "flat-ip":
-                faiss.write_index(indexes[k], str(tmp / f"faiss-{k}.index"))
-        for lv, b in bm25.items():
-            b.save(tmp / f"bm25-{lv}")
-        _write_json(tmp / "vocab.json", vocab)
-        np.save(tmp / "vocab-vectors.npy", vocab_vectors)
-        files = {str(p.relative_to(tmp)): _file_sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        manifest = {
-            "format_version": 3,
-            "kind": "collection",
-            "collection_format": COLLECTION_FORMAT,
-            "document": {"title": f"{len(documents)} documents", "source": str(directory), "sha256": ""},
-            "documents": documents,
-            "models": models,
-            "index_type": kind,
-            "word_model": word_model,
-            "chunks": len(chunks),
-            "levels": {lv: int(len(r)) for lv, r in level_rows.items()},
-            "files": files,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        old = directory / f".current.old-{os.getpid()}"
-        if current.exists():
-            os.replace(current, old)
-        os.replace(tmp, current)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ReportQAError(f"could not write the collection to {directory}: {exc.strerror or exc}") from None
+    manifest = write_index_dir(directory / "current", chunks, vectors, indexes, bm25, level_rows, vocab,
+                               vocab_vectors, {
+                                   "kind": "collection",
+                                   "collection_format": COLLECTION_FORMAT,
+                                   "document": {"title": f"{len(documents)} documents", "source": str(directory),
+                                                "sha256": ""},
+                                   "documents": documents,
+                                   "models": models,
+                                   "index_type": kind,
+                                   "word_model": word_model,
+                               }, faiss_keys=[] if kind == "flat-ip" else None)
     index = SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors,
                         documents, _doc_of_row(documents, len(chunks)))
     return index

@@ -21,7 +21,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import faiss
 import numpy as np
@@ -159,8 +159,30 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
         ix.add(mat)
         indexes[key] = ix
 
+    manifest = write_index_dir(directory, chunks, vectors, indexes, bm25, level_rows, vocab, vocab_vectors, {
+        "document": {"title": doc.title, "source": doc.source, "sha256": doc_sha},
+        "models": {k: {"name": e.name, "dim": int(vectors[k].shape[1])} for k, e in embedders.items()},
+        "index_type": "flat-ip",
+        "word_model": word_model,
+    })
+    return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)
+
+
+def write_index_dir(directory: Path, chunks: list[Chunk], vectors: dict[str, np.ndarray], indexes: dict,
+                    bm25: dict[str, Bm25Index], level_rows: dict[str, np.ndarray], vocab: list[str],
+                    vocab_vectors: np.ndarray, fields: dict, faiss_keys: Iterable[str] | None = None) -> dict:
+    """Write an index directory atomically and return its manifest.
+
+    Files go into a temporary sibling, the manifest records a checksum for each, and the
+    directory is renamed into place; if that fails, the previous index is put back. Any write
+    error (disk full, read-only) becomes one :class:`ReportQAError` naming the directory.
+    ``faiss_keys`` limits which FAISS indexes are written (a flat index is rebuilt from the
+    vectors at load).
+    """
+    directory = Path(directory)
     tmp = directory.with_name(f".{directory.name}.tmp-{os.getpid()}")
     old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    keys = set(indexes if faiss_keys is None else faiss_keys)
     try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -170,19 +192,17 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
                 fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
         for key, mat in vectors.items():
             np.save(tmp / f"vectors-{key}.npy", mat)
-            # serialised here so that a failed write (disk full) is an OSError with its reason
-            (tmp / f"faiss-{key}.index").write_bytes(faiss.serialize_index(indexes[key]).tobytes())
+            if key in keys:
+                # serialised here so that a failed write (disk full) is an OSError with its reason
+                (tmp / f"faiss-{key}.index").write_bytes(faiss.serialize_index(indexes[key]).tobytes())
         for lv, b in bm25.items():
             b.save(tmp / f"bm25-{lv}")
         (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        np.save(tmp / "vocab-vectors.npy", vocab_vectors.astype(np.float32))
+        np.save(tmp / "vocab-vectors.npy", np.asarray(vocab_vectors, dtype=np.float32))
         files = {str(p.relative_to(tmp)): _file_sha(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         manifest = {
             "format_version": FORMAT_VERSION,
-            "document": {"title": doc.title, "source": doc.source, "sha256": doc_sha},
-            "models": {k: {"name": e.name, "dim": int(vectors[k].shape[1])} for k, e in embedders.items()},
-            "index_type": "flat-ip",
-            "word_model": word_model,
+            **fields,
             "chunks": len(chunks),
             "levels": {lv: int(len(r)) for lv, r in level_rows.items()},
             "files": files,
@@ -199,7 +219,7 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
             os.replace(old, directory)
         reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:160]
         raise ReportQAError(f"could not write the index to {directory}: {reason}") from None
-    return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)
+    return manifest
 
 
 def read_manifest(directory: Path) -> dict:
