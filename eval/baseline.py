@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import faiss
-import numpy as np
 
 
 class LangChainBaseline:

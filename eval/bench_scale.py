@@ -35,8 +35,6 @@ import json
 import os
 import random
 import re
-import resource
-import statistics
 import subprocess
 import sys
 import sysconfig
@@ -54,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 from index import chunk_document, load_document, load_embedder, parse_text  # noqa: E402
 from index.chunking import Chunk  # noqa: E402
-from index.collection import DocPart, assemble, collection_texts, update_collection  # noqa: E402
+from index.collection import DocPart, assemble, update_collection  # noqa: E402
 from index.lexical import Bm25Index  # noqa: E402
 from index.sentences import split_sentences  # noqa: E402
 from index.store import HNSW_EF_SEARCH, document_vocabulary, make_faiss  # noqa: E402

@@ -109,7 +109,7 @@ def _index_collection(args: argparse.Namespace, cfg) -> int:
     """`reportqa index PATH... [--collection NAME]`: add/refresh files and folders, incrementally."""
     from tqdm import tqdm
 
-    from index.collection import collection_dir, load_collection, read_collection_manifest, update_collection
+    from index.collection import collection_dir, read_collection_manifest, update_collection
     from qa.assistant import load_embedders
 
     name = args.collection or "default"
