@@ -41,6 +41,7 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -132,19 +133,25 @@ def vary(sentence: str, rng: random.Random) -> str:
     return s
 
 
-def synthetic_document(n: int, sentences: list[str], rng: random.Random, paragraphs: int) -> str:
-    """A Markdown document of ``paragraphs`` paragraphs recombined from real sentences."""
+_HEADINGS = ['Background', 'Findings', 'Methods', 'Context', 'Outlook', 'Rights', 'Economy', 'Health']
+
+
+def synthetic_document(n: int, sentences: list[str], rng: random.Random, paragraphs: int,
+                       pick: Callable[[], str] | None = None, headings: list[str] = _HEADINGS) -> str:
+    """A Markdown document of ``paragraphs`` paragraphs recombined from real sentences
+    (``pick`` draws one varied sentence; by default from ``sentences``)."""
+    pick = pick or (lambda: vary(rng.choice(sentences), rng))
     place = rng.choice(_PLACES)
     lines = [f"# {place} {rng.choice(['annual review', 'country report', 'field notes', 'briefing'])} {2000 + n % 25}"]
     sections = max(1, paragraphs // 4)
     notes = []
     for s in range(sections):
-        lines.append(f"## {rng.choice(['Background', 'Findings', 'Methods', 'Context', 'Outlook', 'Rights', 'Economy', 'Health'])} {s + 1}")
+        lines.append(f"## {rng.choice(headings)} {s + 1}")
         for _ in range(max(1, paragraphs // sections)):
             k = rng.randint(2, 5)
-            par = " ".join(vary(rng.choice(sentences), rng) for _ in range(k))
+            par = " ".join(pick() for _ in range(k))
             if rng.random() < 0.15:
-                notes.append(vary(rng.choice(sentences), rng))
+                notes.append(pick())
                 par += f"[^{len(notes)}]"
             lines.append(par)
     lines += [f"[^{i}]: {t}" for i, t in enumerate(notes, 1)]
@@ -387,20 +394,8 @@ def composed_part_with_origin(n: int, paragraphs: int, sentences: list[str], poo
         origin[v] = s
         return v
 
-    place = rng.choice(_PLACES)
-    lines = [f"# {place} {rng.choice(['annual review', 'country report', 'field notes', 'briefing'])} {2000 + n % 25}"]
-    sections = max(1, paragraphs // 4)
-    notes = []
-    for s in range(sections):
-        lines.append(f"## {rng.choice(['Background', 'Findings', 'Methods', 'Context', 'Outlook', 'Rights'])} {s + 1}")
-        for _ in range(max(1, paragraphs // sections)):
-            par = " ".join(pick() for _ in range(rng.randint(2, 5)))
-            if rng.random() < 0.15:
-                notes.append(pick())
-                par += f"[^{len(notes)}]"
-            lines.append(par)
-    lines += [f"[^{i}]: {t}" for i, t in enumerate(notes, 1)]
-    return composed_part(n, "\n\n".join(lines), pool, origin, noise, nrng)
+    text = synthetic_document(n, sentences, rng, paragraphs, pick, headings=_HEADINGS[:6])
+    return composed_part(n, text, pool, origin, noise, nrng)
 
 
 # -- report ----------------------------------------------------------------------------------
