@@ -37,7 +37,7 @@ from .embedder import Embedder
 from .errors import DocumentError, IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
-from .store import (HNSW_EF_SEARCH, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
+from .store import (HNSW_EF_SEARCH, bm25_text, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
                     document_vocabulary, make_faiss, read_manifest)
 
 COLLECTION_FORMAT = 2  # 2: chunks embedded exactly as in a one-document index (no title prefix)
@@ -216,13 +216,6 @@ def load_part(docs_dir: Path, record: dict, models: Iterable[str]) -> DocPart:
                    record["folder"])
 
 
-def bm25_text(chunk: Chunk, title: str) -> str:
-    """What BM25 indexes: as in a one-document index (a paragraph with its heading path)."""
-    if chunk.kind == "paragraph":
-        return f"{' '.join(chunk.section)} {chunk.text}"
-    return chunk.text
-
-
 def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], word_model: str,
              index_type: str = "auto", progress: Callable[[str], None] | None = None) -> SearchIndex:
     """Merge ``parts`` into ``directory/current`` (atomically) and return the loaded index."""
@@ -235,7 +228,7 @@ def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], wor
     for part in parts:
         start = len(chunks)
         chunks.extend(prefixed(part.chunks, part.key))
-        texts_for_bm25.extend(bm25_text(c, part.title) for c in part.chunks)
+        texts_for_bm25.extend(bm25_text(c) for c in part.chunks)
         documents.append({"key": part.key, "title": part.title, "path": part.path, "sha256": part.sha256,
                           "start": start, "end": len(chunks), "folder": part.folder})
     vectors = {k: np.ascontiguousarray(np.vstack([p.vectors[k] for p in parts]), dtype=np.float32) for k in models}

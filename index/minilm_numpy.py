@@ -72,6 +72,9 @@ class NumpyBert:
         # A single unpadded text (every query) needs no attention mask.
         bias = None if mask.all() else ((1.0 - mask[:, None, None, :]) * -1e9).astype(np.float32)
         scale = np.float32(1.0 / np.sqrt(d))
+        # Linear layers on a 2-D (tokens, dim) matrix: one GEMM per weight, not one per text
+        # (a 3-D @ 2-D matmul re-reads the weights for every text of the batch).
+        x = x.reshape(n * length, self.dim)
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             qkv = x @ w[p + "attention.self.qkv.weight"] + w[p + "attention.self.qkv.bias"]
@@ -82,12 +85,13 @@ class NumpyBert:
                 att += bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, self.dim)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n * length, self.dim)
             out = ctx @ w[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
             x = _layer_norm(out + x, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], self.eps)
             mid = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
             out = mid @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
             x = _layer_norm(out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+        x = x.reshape(n, length, self.dim)
         m = mask[:, :, None]
         pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

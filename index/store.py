@@ -41,6 +41,13 @@ def _level_of(chunk: Chunk) -> str:
     return "passages" if chunk.is_passage else "sentences"
 
 
+def bm25_text(chunk: Chunk) -> str:
+    """What BM25 indexes: a paragraph with its heading path; sentences and footnotes as they are."""
+    if chunk.kind == "paragraph":
+        return f"{' '.join(chunk.section)} {chunk.text}"
+    return chunk.text
+
+
 def _file_sha(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -70,6 +77,7 @@ class SearchIndex:
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.vocab_row = {w: i for i, w in enumerate(self.vocab)}
         self.children: dict[str, list[int]] = {}
+        self._doc_bm25: dict[int, list[tuple[np.ndarray, Bm25Index]]] = {}
         for i, c in enumerate(self.chunks):
             if c.parent:
                 self.children.setdefault(c.parent, []).append(i)
@@ -78,12 +86,37 @@ class SearchIndex:
         """Cosine similarity of the query to every chunk (exact; the corpus is one document)."""
         return self.vectors[key] @ query_vec.astype(np.float32)
 
-    def bm25_scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk, each level scored against its own corpus."""
+    def bm25_scores(self, query: str, doc: int | None = None) -> np.ndarray:
+        """BM25 score of every chunk, each level scored against its own corpus.
+
+        ``doc`` (a collection's document position) scores that document's chunks against the
+        document alone (zeros elsewhere): the same scores as its one-document index, so term
+        weights are not diluted by thousands of other documents.
+        """
         out = np.zeros(len(self.chunks), dtype=np.float32)
+        if doc is not None and self.documents:
+            for rows, bm25 in self._document_bm25(doc):
+                out[rows] = bm25.scores(query)
+            return out
         for level, rows in self.level_rows.items():
             out[rows] = self.bm25[level].scores(query)
         return out
+
+    def _document_bm25(self, doc: int) -> list[tuple[np.ndarray, Bm25Index]]:
+        """Per-level BM25 over one document's chunks, fitted on first use (a few ms) and kept."""
+        cache = self._doc_bm25
+        found = cache.get(doc)
+        if found is None:
+            d = self.documents[doc]
+            rows = np.arange(d["start"], d["end"], dtype=np.int64)
+            found = []
+            for level in LEVELS:
+                lv = rows[[_level_of(self.chunks[i]) == level for i in rows]] if len(rows) else rows
+                found.append((lv, Bm25Index().fit([bm25_text(self.chunks[i]) for i in lv])))
+            if len(cache) >= 256:
+                cache.pop(next(iter(cache)))
+            cache[doc] = found
+        return found
 
 
 FLAT_LIMIT = 50_000  # vectors; above this an HNSW graph answers queries (see choose_index_type)
@@ -149,10 +182,7 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
 
     level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
                   for lv in LEVELS}
-    bm25 = {lv: Bm25Index().fit([chunks[i].text if chunks[i].kind != "paragraph"
-                                 else " ".join(chunks[i].section) + " " + chunks[i].text
-                                 for i in rows])
-            for lv, rows in level_rows.items()}
+    bm25 = {lv: Bm25Index().fit([bm25_text(chunks[i]) for i in rows]) for lv, rows in level_rows.items()}
     indexes = {}
     for key, mat in vectors.items():
         ix = faiss.IndexFlatIP(mat.shape[1])

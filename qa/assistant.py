@@ -182,6 +182,11 @@ class Assistant:
         lexical = " ".join(w for w in words(query) if w not in meta)
         r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
                                   wants_source=q.wants_source)
+        others = tuple(k for k in self.embedders if k not in vectors)
+        if q.english and others and _margin(r) < self.config.escalate_margin:
+            # A close call among thousands of documents: the second model's view decides.
+            vectors.update(self.retriever.encode_query(query, others))
+            r = self.retriever.search(query, vectors, lexical_query=lexical, wants_source=q.wants_source)
         if not r.ranked:
             return [scope[0] if scope else 0]
         return list(dict.fromkeys(int(self.index.doc_of_row[row]) for row, _ in r.ranked[:20]))

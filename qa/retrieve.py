@@ -69,6 +69,7 @@ class Retriever:
         self.k = k
         self.sample_size = sample
         self._scope_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._sample_cache: dict[tuple, np.ndarray] = {}
         self._qcache: dict[tuple[str, str], np.ndarray] = {}  # (query, model) -> vector
         self.scope: tuple[int, ...] | None = None  # documents searched when a call names none
         self.embedders = embedders
@@ -139,11 +140,12 @@ class Retriever:
 
     def _candidates(self, vectors, lexical, use_bm25, wants_source, docs, rows, sample, include) -> Retrieval:
         n = len(self.index.chunks)
-        cand: list[np.ndarray] = [sample]
+        # The sample only supplies z-statistics; candidates are what the vector store and BM25 found.
+        cand: list[np.ndarray] = []
         for key, vec in vectors.items():
             found, _ = self.store.search(key, vec, self.k, list(docs) if docs is not None else None)
             cand.append(found)
-        bm25 = self.index.bm25_scores(lexical) if use_bm25 else np.zeros(n, np.float32)
+        bm25 = self._bm25(lexical, docs) if use_bm25 else np.zeros(n, np.float32)
         if use_bm25:
             masked = bm25 if len(rows) == n else np.where(np.isin(np.arange(n), rows), bm25, 0)
             for level_mask in (self.is_passage, self.is_sentence):
@@ -152,7 +154,7 @@ class Retriever:
                 cand.append(top[lv[top] > 0])
         if include is not None:
             cand.append(np.asarray(include, dtype=np.int64))
-        core = np.unique(np.concatenate(cand))
+        core = np.unique(np.concatenate(cand or [sample]))
         extra = [self.parent_row[core]]
         extra += [self.child_rows[r] for r in core[self.is_passage[core]] if r in self.child_rows]
         scored = np.unique(np.concatenate([core, *extra]))
@@ -164,13 +166,13 @@ class Retriever:
         dense = {}
         for key, vec in vectors.items():
             full = np.zeros(n, dtype=np.float32)
-            full[rows] = self.store.vectors(key, rows) @ vec.astype(np.float32)
+            v = vec.astype(np.float32)
             if stat_rows is not rows:
-                missing = np.setdiff1d(stat_rows, rows)
-                full[missing] = self.store.vectors(key, missing) @ vec.astype(np.float32)
+                full[stat_rows] = self._sample_matrix(key, docs, stat_rows) @ v
+            full[rows] = self.store.vectors(key, rows) @ v
             dense[key] = full
         if bm25 is None:
-            bm25 = self.index.bm25_scores(lexical) if use_bm25 else np.zeros(n, np.float32)
+            bm25 = self._bm25(lexical, docs) if use_bm25 else np.zeros(n, np.float32)
         P, S = rows[self.is_passage[rows]], rows[self.is_sentence[rows]]
         sP, sS = stat_rows[self.is_passage[stat_rows]], stat_rows[self.is_sentence[stat_rows]]
         passage = sum((_z_from(s, P, sP) for s in dense.values()), np.zeros(n))
@@ -179,6 +181,21 @@ class Retriever:
             passage += self.bm25_weight * _z_from(bm25, P, sP)
             sentence += self.bm25_weight * _z_from(bm25, S, sS)
         return self._rank(dense, bm25, passage, sentence, P, S, wants_source)
+
+    def _bm25(self, lexical: str, docs: tuple[int, ...] | None) -> np.ndarray:
+        """BM25 per chunk; within one document of a collection, against that document alone."""
+        one = docs[0] if docs is not None and len(docs) == 1 and self.index.documents else None
+        return self.index.bm25_scores(lexical, one)
+
+    def _sample_matrix(self, key: str, docs: tuple[int, ...] | None, sample: np.ndarray) -> np.ndarray:
+        """The vectors of a scope's fixed sample, gathered once (every query re-uses them)."""
+        ck = (key, tuple(sorted(docs)) if docs is not None else None)
+        mat = self._sample_cache.get(ck)
+        if mat is None or len(mat) != len(sample):
+            if len(self._sample_cache) > 16:
+                self._sample_cache.clear()
+            mat = self._sample_cache[ck] = np.ascontiguousarray(self.store.vectors(key, sample), dtype=np.float32)
+        return mat
 
     def _rank(self, dense: dict[str, np.ndarray], bm25: np.ndarray, passage: np.ndarray, sentence: np.ndarray,
               P: np.ndarray, S: np.ndarray, wants_source: bool) -> Retrieval:
