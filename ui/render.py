@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from pathlib import PurePath
+from typing import Any, Iterable, Mapping
 
 # Inline Markdown syntax, escaped wherever it stands: links and images need brackets, emphasis
 # needs * _ ~, code needs `. Block syntax (#, >, -, +, =, "1.") only acts at the start of a line,
@@ -96,11 +97,35 @@ def highlighted(paragraph: str, start: int, end: int) -> str:
             + escape_text(paragraph[end:]))
 
 
-def sources_markdown(answer) -> str:
-    """Each cited paragraph: section path, paragraph number, highlighted span, footnotes."""
+def _document_label(title: str, path: str = "") -> str:
+    """A source's document in a collection, as Title (file.txt); "" when nothing names it."""
+    name = PurePath(path).name if path else ""
+    if title and name:
+        return f"{title} ({name})"
+    return title or name
+
+
+def _passage_document(chunk_id: str, titles: Mapping[str, str]) -> str:
+    """The title of a collection passage's document: chunk ids are ``<doc key>:<id>``."""
+    key = chunk_id.split(":", 1)[0] if ":" in (chunk_id or "") else ""
+    return titles.get(key, "")
+
+
+def _where(document: str, section_label: str) -> str:
+    return " › ".join(part for part in (document, section_label) if part)
+
+
+def sources_markdown(answer, titles: Mapping[str, str] | None = None) -> str:
+    """Each cited paragraph: section path, paragraph number, highlighted span, footnotes.
+
+    ``titles`` (document key -> title, given in a collection) puts the document in front of the section.
+    """
     blocks = []
     for i, c in enumerate(answer.citations, 1):
-        lines = [f"**[{i}] {escape_text(c.section_label)}**, paragraph {int(c.paragraph)}",
+        document = ""
+        if titles is not None:
+            document = _document_label(c.document or _passage_document(c.chunk_id, titles), c.document_path)
+        lines = [f"**[{i}] {escape_text(_where(document, c.section_label))}**, paragraph {int(c.paragraph)}",
                  "", f"> {highlighted(c.paragraph_text, c.start, c.end)}"]
         for note in c.footnotes:
             lines += ["", f'<span class="rqa-footnote">Footnote {int(note.number)}: {escape_text(note.text)}</span>']
@@ -108,20 +133,23 @@ def sources_markdown(answer) -> str:
     return "\n\n---\n\n".join(blocks)
 
 
-def nearest_markdown(answer, limit: int = 3) -> str:
-    """The passages retrieved for a question the report does not answer."""
+def nearest_markdown(answer, limit: int = 3, titles: Mapping[str, str] | None = None) -> str:
+    """The passages retrieved for a question the report does not answer (with their document's
+    title in a collection: ``titles``, document key -> title)."""
     blocks = []
     for p in answer.passages[:limit]:
-        label = " › ".join(p.section)
+        label = _where(_passage_document(p.chunk_id, titles) if titles is not None else "", " › ".join(p.section))
         blocks.append(f"**{escape_text(label)}**, paragraph {int(p.paragraph)}\n\n> {escape_text(p.text)}")
     return "\n\n---\n\n".join(blocks) or "No passage came close."
 
 
-def answer_messages(answer, streamed_words: int | None = None) -> list[dict]:
+def answer_messages(answer, streamed_words: int | None = None, titles: Mapping[str, str] | None = None
+                    ) -> list[dict]:
     """The assistant messages for one answer: the reply and a collapsed Sources message.
 
     ``streamed_words`` cuts the reply to its first N words (for streaming); the Sources message
-    is added only once the reply is complete.
+    is added only once the reply is complete. ``titles`` (document key -> title) is given when the
+    chat serves a collection: every source then names its document.
     """
     body = answer_markdown(answer)
     if streamed_words is not None:
@@ -134,9 +162,9 @@ def answer_messages(answer, streamed_words: int | None = None) -> list[dict]:
     messages = [{"role": "assistant", "content": body}]
     if answer.abstained:
         if answer.passages:
-            messages.append({"role": "assistant", "content": nearest_markdown(answer),
+            messages.append({"role": "assistant", "content": nearest_markdown(answer, titles=titles),
                              "metadata": {"title": NEAREST_TITLE, "status": "done"}})
     elif answer.citations:
-        messages.append({"role": "assistant", "content": sources_markdown(answer),
+        messages.append({"role": "assistant", "content": sources_markdown(answer, titles),
                          "metadata": {"title": f"{SOURCES_TITLE} ({len(answer.citations)})", "status": "done"}})
     return messages

@@ -3,6 +3,7 @@
 - ``app``: the bundled report, with one host origin on the allow-list (``hosts.allowed``) and one not
   (``hosts.refused``); both host pages are served by small static servers in this process.
 - ``xss_app``: a tiny document whose passage carries HTML/Markdown payloads (started on first use).
+- ``collection_app``: a two-document collection (the report and Freedonia), chat with a document picker.
 - ``browser``: Debian's Chromium through Playwright (skips only when /usr/bin/chromium is absent).
 
 Indexes go to the session cache dir of tests/conftest.py (``cache_dir``), shared with the in-process
@@ -222,3 +223,28 @@ def serve_helpers():
     from types import SimpleNamespace
 
     return SimpleNamespace(free_port=free_port, start_server=start_server, wait_ready=wait_ready, stop=stop)
+
+
+COLLECTION_DOCUMENTS = (ROOT / "data" / "amnesty-mali-2024.txt", ROOT / "eval" / "gold" / "docs" / "freedonia-2024.txt")
+
+
+@pytest.fixture(scope="session")
+def collection_app(tmp_path_factory, ui_cache_dir):
+    """The chat over a real two-document collection (the report and the made-up Freedonia report),
+    built by `reportqa index PATH PATH --collection DIR` and served with $REPORTQA_COLLECTION=DIR.
+    ``collection_app.collection`` is that directory (for an in-process Assistant on the same index)."""
+    tmp = tmp_path_factory.mktemp("collection-app")
+    directory = tmp / "collection"
+    env = {**os.environ, "REPORTQA_CACHE": str(ui_cache_dir)}
+    built = subprocess.run([sys.executable, "-m", "ui.cli", "index", *map(str, COLLECTION_DOCUMENTS),
+                            "--collection", str(directory)], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=START_TIMEOUT_S)
+    assert built.returncode == 0, built.stderr[-3000:]
+    with pytest.MonkeyPatch.context() as mp:  # the server's environment is taken when it starts
+        mp.setenv("REPORTQA_COLLECTION", str(directory))
+        server = start_server(tmp, ui_cache_dir, free_port())
+    server.collection = directory  # type: ignore[attr-defined]
+    try:
+        yield wait_ready(server)
+    finally:
+        stop(server)
