@@ -130,27 +130,21 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str
 
 
 def encode_all(embedders: dict[str, Embedder], texts: list[str], batch_size: int = 32) -> dict[str, np.ndarray]:
-    """Every text by every model: texts sorted by length (little padding per batch), one model
-    per thread (each engine releases the GIL, so two models use both cores), rows in input order."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """Every text by every model, one model after the other (each uses its own thread budget:
+    two models side by side only fight for the cores); texts sorted by length so a batch holds
+    texts of similar length (little padding); rows in input order."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     ordered = [texts[i] for i in order]
     inverse = np.empty(len(order), dtype=np.int64)
     inverse[order] = np.arange(len(order))
-
-    def run(emb: Embedder) -> np.ndarray:
+    out = {}
+    for key, emb in embedders.items():
         parts = [emb.encode(ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
-        return np.vstack(parts).astype(np.float32)[inverse] if parts else np.zeros((0, emb.dim), np.float32)
-
-    if len(embedders) == 1:
-        return {k: run(e) for k, e in embedders.items()}
-    with ThreadPoolExecutor(max_workers=len(embedders)) as pool:
-        futures = {k: pool.submit(run, e) for k, e in embedders.items()}
-        return {k: f.result() for k, f in futures.items()}
+        out[key] = np.vstack(parts).astype(np.float32)[inverse] if parts else np.zeros((0, emb.dim), np.float32)
+    return out
 
 
-def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 32,
+def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
                    progress: Callable[[int], None] | None = None, word_cache: dict[str, np.ndarray] | None = None
                    ) -> tuple[list[Chunk], dict[str, np.ndarray], list[str], np.ndarray]:
     """Chunks (local ids), vectors per model, vocabulary and its vectors for one document.

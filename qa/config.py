@@ -30,6 +30,8 @@ class Config:
     # holds a core (47 vs 13 ms measured with one busy core), and e5's spinning OpenMP workers
     # starve BLAS threads (p95 ~800 ms). Encoders run one after another; one question at a time.
     model_threads: dict = field(default_factory=lambda: {"minilm": 1, "e5": 1})
+    # Indexing many documents is a batch job: every core, one model after the other.
+    ingest_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2

@@ -24,8 +24,10 @@ def _config(args: argparse.Namespace):
         cfg = cfg.with_(document=Path(args.document))
     if getattr(args, "cache_dir", None):
         cfg = cfg.with_(cache_dir=Path(args.cache_dir))
-    if getattr(args, "collection", None) and args.command == "ask":
+    if getattr(args, "collection", None) and args.command in ("ask", "serve"):
         cfg = cfg.with_(collection=args.collection)
+    if getattr(args, "models", None):
+        cfg = cfg.with_(embedders=tuple(k.strip() for k in args.models.split(",") if k.strip()))
     if getattr(args, "backend", None):
         cfg = cfg.with_(backend=args.backend)
     if getattr(args, "milvus_uri", None):
@@ -109,18 +111,17 @@ def _index_collection(args: argparse.Namespace, cfg) -> int:
     """`reportqa index PATH... [--collection NAME]`: add/refresh files and folders, incrementally."""
     from tqdm import tqdm
 
-    from index.collection import collection_dir, read_collection_manifest, update_collection
-    from qa.assistant import load_embedders
+    from qa import collection_documents, index_documents
 
-    name = args.collection or "default"
-    directory = collection_dir(cfg.cache_dir, name)
+    cfg = cfg.with_(collection=args.collection or "default")
+    name = cfg.collection
     if args.list:
-        manifest = read_collection_manifest(directory)
-        if manifest is None:
+        docs = collection_documents(cfg)
+        if docs is None:
             print(f"reportqa: no collection {name!r} yet: run `reportqa index PATH...`", file=sys.stderr)
             return EXIT_ERROR
-        for d in manifest["documents"]:
-            print(f"{d['key']}\t{d['end'] - d['start']} chunks\t{d['title']}\t{d['path']}")
+        for d in docs:
+            print(f"{d['key']}\t{d['chunks']} chunks\t{d['title']}\t{d['path']}")
         return 0
     show = sys.stderr.isatty() or args.progress
     bar = tqdm(desc="indexing", unit="file", disable=not show)
@@ -132,23 +133,23 @@ def _index_collection(args: argparse.Namespace, cfg) -> int:
         bar.set_postfix_str(msg[:40])
         bar.refresh()
 
-    index, report = update_collection(directory, [Path(p) for p in args.path or []], load_embedders(cfg),
-                                      remove=args.remove or [], prune=args.prune, index_type=args.index_type,
-                                      progress=progress)
+    summary = index_documents(cfg, args.path or [], remove=args.remove or [], prune=args.prune,
+                              index_type=args.index_type, progress=progress)
     bar.close()
+    report = summary.report
     for path, reason in report.skipped:
         print(f"reportqa: skipped {path}: {reason}", file=sys.stderr)
-    if index is None:
+    if not summary.documents:
         if report.removed:
             print(f"removed {len(report.removed)} document(s); collection {name!r} is now empty")
             return 0
         return EXIT_ERROR
-    m = index.manifest
-    rate = f", {report.embedded_chunks / report.embed_seconds:.0f} chunks/s" if report.embed_seconds else ""
-    print(f"collection {name!r}: {len(m['documents'])} documents, {m['chunks']} chunks, index {m['index_type']} "
+    rate = f", {summary.chunks_per_second:.0f} chunks/s" if report.embed_seconds else ""
+    print(f"collection {name!r}: {summary.documents} documents, {summary.chunks} chunks, index {summary.index_type}, "
+          f"models {', '.join(summary.models)} "
           f"(added {len(report.added)}, changed {len(report.changed)}, unchanged {len(report.unchanged)}, "
           f"removed {len(report.removed)}, skipped {len(report.skipped)}; embedded {report.embedded_chunks} "
-          f"chunks{rate}) -> {directory}")
+          f"chunks{rate}) -> {summary.directory}")
     return 0
 
 
@@ -195,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--index-type", default="auto", choices=["auto", "flat-ip", "hnsw"],
                    help="FAISS index (auto: exact under 50k chunks, HNSW above)")
     i.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    i.add_argument("--models", metavar="KEYS",
+                   help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~5x faster "
+                        "but answers English questions only)")
     i.set_defaults(func=cmd_index, document=None)
 
     e = sub.add_parser("eval", help="score a gold file (shared JSONL schema)")
@@ -210,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                    help="an origin allowed to call the API/embed the widget (repeatable)")
     s.add_argument("--document", help="a .txt/.md document instead of the bundled report")
+    s.add_argument("--collection", metavar="NAME",
+                   help="serve a collection built by `reportqa index` (the chat gets a document picker)")
     s.add_argument("--feedback-log", metavar="PATH",
                    help="JSON-lines file for like/dislike events (default: CACHE_DIR/feedback.jsonl)")
     s.add_argument("--max-question-chars", type=int, default=1000, metavar="N",

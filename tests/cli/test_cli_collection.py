@@ -50,3 +50,17 @@ def test_index_folder_ask_across_and_within_documents(tmp_path: Path):
     assert res.returncode == 0 and "1 documents" in res.stdout
     res = run(["index", "--collection", "town", "--list"], cache)
     assert res.stdout.count("\n") == 1 and "Harbour bulletin" in res.stdout
+
+
+def test_index_with_one_model_and_a_wrong_model_name(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "school.html").write_text(B, encoding="utf-8")
+    cache = tmp_path / "cache"
+    res = run(["index", str(docs), "--collection", "quick", "--models", "minilm"], cache)
+    assert res.returncode == 0, res.stderr
+    assert "models minilm" in res.stdout and "1 documents" in res.stdout
+    res = run(["ask", "--collection", "quick", "How many teachers went unpaid?"], cache)
+    assert res.returncode == 0 and "Forty teachers" in res.stdout
+    res = run(["index", str(docs), "--collection", "other", "--models", "bert-large"], cache)
+    assert res.returncode != 0 and "unknown embedder 'bert-large'" in res.stderr and "Traceback" not in res.stderr
