@@ -197,8 +197,7 @@ def save_part(docs_dir: Path, part: DocPart) -> DocPart:
 def load_part(docs_dir: Path, record: dict, models: Iterable[str]) -> DocPart:
     folder = docs_dir / record["folder"]
     try:
-        chunks = [Chunk.from_json(json.loads(line))
-                  for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        chunks = Chunk.read_jsonl((folder / "chunks.jsonl").read_text(encoding="utf-8"))
         vectors = {k: np.load(folder / f"vectors-{k}.npy") for k in models}
         vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         vv = np.load(folder / "vocab-vectors.npy")
@@ -397,8 +396,7 @@ def load_collection(directory: Path, expect_models: dict[str, str] | None = None
                 raise IndexCorrupt(f"index file changed or truncated since it was built: {path}")
     kind = manifest.get("index_type", "flat-ip")
     try:
-        chunks = [Chunk.from_json(json.loads(line))
-                  for line in (current / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        chunks = Chunk.read_jsonl((current / "chunks.jsonl").read_text(encoding="utf-8"))
         vectors = {k: np.load(current / f"vectors-{k}.npy") for k in manifest["models"]}
         if kind == "flat-ip":
             indexes = {k: make_faiss(v, kind) for k, v in vectors.items()}

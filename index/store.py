@@ -290,8 +290,7 @@ def load_index(directory: Path, expect_sha: str | None = None,
         if actual != sha:
             raise IndexCorrupt(f"index file changed or truncated since it was built: {path}")
     try:
-        chunks = [Chunk.from_json(json.loads(line))
-                  for line in (directory / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        chunks = Chunk.read_jsonl((directory / "chunks.jsonl").read_text(encoding="utf-8"))
         vectors = {k: np.load(directory / f"vectors-{k}.npy") for k in manifest["models"]}
         indexes = {k: faiss.read_index(str(directory / f"faiss-{k}.index")) for k in manifest["models"]}
         level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
