@@ -57,7 +57,7 @@ from index.chunking import Chunk  # noqa: E402
 from index.collection import DocPart, assemble  # noqa: E402
 from index.lexical import Bm25Index  # noqa: E402
 from index.sentences import split_sentences  # noqa: E402
-from index.store import HNSW_EF_SEARCH, document_vocabulary, make_faiss  # noqa: E402
+from index.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, document_vocabulary, make_faiss  # noqa: E402
 from qa.config import DEFAULT_DOCUMENT, default_cache_dir  # noqa: E402
 
 RESULTS = ROOT / "eval" / "results"
@@ -448,7 +448,7 @@ def write_report(out: Path, args, ingest: dict | None, vec: list[dict], pipe: di
                          f"{r['flat_build_s']:.2f} / {r['hnsw_build_s']:.1f} | {r['flat_bytes_per_vector']:.0f} / "
                          f"{r['hnsw_bytes_per_vector']:.0f} / {r['hnsw_disk_bytes_per_vector']:.0f} | "
                          f"{r.get('bm25_p50_ms', float('nan')):.2f} |")
-        lines += ["", f"HNSW: M={32}, efConstruction=64, efSearch={HNSW_EF_SEARCH}. The index type is chosen "
+        lines += ["", f"HNSW: M={HNSW_M}, efConstruction={HNSW_EF_CONSTRUCTION}, efSearch={HNSW_EF_SEARCH}. The index type is chosen "
                   "automatically: exact flat under 50,000 vectors, HNSW above (recorded as `index_type` in the manifest).", ""]
     if pipe:
         dev = pipe["dev"]

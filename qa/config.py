@@ -56,7 +56,7 @@ class Config:
     backend: str = "faiss"  # vector store: "faiss" (embedded) or "milvus"
     milvus_uri: str = ""  # a Milvus Lite file (./reportqa.db) or http://host:19530
     exact_limit: int = 50_000  # chunks in scope up to which every chunk is scored exactly
-    route_documents: int = 2  # a collection: documents tried in turn (best passage first) until one answers
+    route_documents: int = 10  # a collection: documents tried in turn (best passage first) until one answers
 
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)

@@ -66,3 +66,14 @@ def test_scoped_to_the_report_the_candidate_path_matches_the_exact_one(collectio
     for item in _dev()[:20]:
         a, b = exact.ask(item["question"], item.get("history")), cands.ask(item["question"], item.get("history"))
         assert (a.text, [c.chunk_id for c in a.citations]) == (b.text, [c.chunk_id for c in b.citations]), item["id"]
+
+
+def test_scoped_to_the_report_a_collection_answers_as_the_report_alone(collection_config, assistant):
+    """Inside one document, term weights come from that document (not the whole collection),
+    so the report answers and cites exactly as its one-document index does."""
+    scoped = Assistant(collection_config.with_(documents=("amnesty-mali-2024",)))
+    for item in _dev():
+        a, b = assistant.ask(item["question"], item.get("history")), scoped.ask(item["question"], item.get("history"))
+        assert a.abstained == b.abstained, item["id"]
+        assert [c.chunk_id for c in a.citations] == [c.chunk_id.split(":", 1)[1] for c in b.citations], item["id"]
+        assert [p.chunk_id for p in a.passages] == [p.chunk_id.split(":", 1)[1] for p in b.passages], item["id"]
