@@ -224,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="require this key on POST /api/ask (Authorization: Bearer KEY); or $REPORTQA_API_KEY")
     s.add_argument("--rate-limit", metavar="N/min",
                    help="at most N questions per minute per client address (API and chat); 429 beyond")
+    s.add_argument("--trust-proxy", type=int, default=0, metavar="N",
+                   help="behind N reverse proxies: key --rate-limit on the X-Forwarded-For address N hops from "
+                        "the right (1: the one your proxy appended) instead of the socket address; "
+                        "default 0 ignores the header (only use it when clients cannot bypass the proxy)")
     s.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     s.set_defaults(func=cmd_serve)
     return p

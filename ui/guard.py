@@ -6,7 +6,11 @@
   compared in constant time (:func:`hmac.compare_digest`); 401 otherwise;
 - ``rate``: at most N questions per minute per client address (a token bucket refilling at
   N/60 per second, bursts up to N) on ``/api/ask`` and the chat's Gradio calls; 429 with
-  ``Retry-After`` and one line.
+  ``Retry-After`` and one line;
+- ``trust_proxy``: 0 (the default) keys the rate limit on the socket address and ignores
+  ``X-Forwarded-For``; N >= 1 keys it on the address N hops from the right of ``X-Forwarded-For``
+  (N=1: the address the one trusted proxy appended), and on the socket address when the header is
+  absent, too short or not addresses (:func:`forwarded_client`).
 
 All refusals are ``{"detail": "..."}`` JSON, like the API's own errors.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import math
 import re
@@ -33,6 +38,32 @@ def parse_rate(text: str) -> tuple[int, float]:
     if not m or int(m.group(1)) < 1:
         raise ValueError(f"not a rate (N/min, N/s or N/hour with N >= 1): {text!r}")
     return int(m.group(1)), float(_PER[m.group(2).lower()])
+
+
+def _address(text: str) -> str | None:
+    """'203.0.113.7' / '203.0.113.7:4711' / '[2001:db8::1]:443' / '2001:DB8::1' -> canonical address."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6] or [v6]:port
+        text = text[1:text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text).compressed
+    except ValueError:
+        return None
+
+
+def forwarded_client(values: list[bytes], hops: int) -> str | None:
+    """The client address ``hops`` entries from the right of the X-Forwarded-For header(s) ``values``
+    (several headers count as one comma-separated list, in order), or None when there are fewer
+    entries or one of the ``hops`` rightmost (those the trusted proxies wrote) is not an address."""
+    if hops < 1 or not values:
+        return None
+    entries = [e for v in values for e in v.decode("latin-1").split(",")]
+    if len(entries) < hops:
+        return None
+    trusted = [_address(e) for e in entries[-hops:]]
+    return None if None in trusted else trusted[0]
 
 
 class TokenBuckets:
@@ -75,8 +106,9 @@ class RequestGuard:
     def __init__(self, app: ASGIApp, *, max_body: int = MAX_BODY_BYTES, api_key: str | None = None,
                  rate: tuple[int, float] | None = None, ask_path: str = "/api/ask",
                  chat_prefix: str = "/chat/gradio_api/", ask_concurrency: int = 0,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, trust_proxy: int = 0) -> None:
         self.app = app
+        self.trust_proxy = max(0, int(trust_proxy or 0))  # X-Forwarded-For hops to trust (0: ignore it)
         # Admission gate for /api/ask: at most this many requests past this point (0 = no gate).
         # The Assistant answers one question at a time, so the rest wait here, on the event loop,
         # instead of each holding a worker thread that Gradio's handlers also need.
@@ -111,8 +143,7 @@ class RequestGuard:
             return await self._refuse(send, 401, "missing or wrong API key (Authorization: Bearer KEY)",
                                       [(b"www-authenticate", b'Bearer realm="reportqa"')])
         if self.buckets is not None and method == "POST" and (is_ask or path.startswith(self.chat_prefix)):
-            client = (scope.get("client") or ("?", 0))[0]
-            wait = self.buckets.take(client)
+            wait = self.buckets.take(self.client_key(scope))
             if wait > 0:
                 secs = max(1, math.ceil(wait))
                 return await self._refuse(send, 429, f"too many requests: rate limit reached; retry in {secs} s",
@@ -148,6 +179,14 @@ class RequestGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def client_key(self, scope: Scope) -> str:
+        """The rate-limit key: the socket address, or with ``trust_proxy`` the forwarded client."""
+        address = (scope.get("client") or ("?", 0))[0]
+        if self.trust_proxy:
+            forwarded = [v for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
+            return forwarded_client(forwarded, self.trust_proxy) or address
+        return address
 
     def _key_ok(self, headers: dict[str, bytes]) -> bool:
         given = headers.get("x-api-key", b"")

@@ -197,7 +197,8 @@ allow-list (<code>reportqa serve --allow-origin https://your.site</code>). Allow
 def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedback_path: str | Path,
                max_question_chars: int = MAX_QUESTION_CHARS, api_key: str | None = None,
                rate_limit: tuple[int, float] | None = None, max_body: int = MAX_BODY_BYTES,
-               ask_concurrency: int | None = None, threads: int | None = None) -> FastAPI:
+               ask_concurrency: int | None = None, threads: int | None = None,
+               trust_proxy: int = 0) -> FastAPI:
     """``ask_concurrency``/``threads`` default to $REPORTQA_ASK_CONCURRENCY / $REPORTQA_THREADS, else
     :data:`ASK_CONCURRENCY` / :data:`WORKER_THREADS` (measured on 2 cores: eval/load_test.py)."""
     if ask_concurrency is None:
@@ -239,7 +240,7 @@ def create_app(assistant: Assistant, *, allow_origins: Iterable[str] = (), feedb
     # Outermost last: OriginGuard -> CORS -> request guard (body cap, key, rate) -> security headers -> app.
     app.add_middleware(SecurityHeaders, frame_ancestors=origins)
     app.add_middleware(RequestGuard, max_body=max_body, api_key=api_key, rate=rate_limit,
-                       ask_concurrency=ask_concurrency, threads=threads)
+                       ask_concurrency=ask_concurrency, threads=threads, trust_proxy=trust_proxy)
     app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=True,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"], max_age=600)
     app.add_middleware(OriginGuard, allow_origins=origins)
@@ -260,11 +261,15 @@ def serve(args, config: Config) -> int:
     except ValueError as exc:
         print(f"reportqa: --rate-limit: {exc}", file=sys.stderr)
         return 2
+    trust_proxy = getattr(args, "trust_proxy", None) or 0
+    if trust_proxy < 0:
+        print(f"reportqa: --trust-proxy: not a number of proxies (N >= 0): {trust_proxy}", file=sys.stderr)
+        return 2
     api_key = getattr(args, "api_key", None) or os.environ.get("REPORTQA_API_KEY") or None
     feedback = getattr(args, "feedback_log", None) or Path(config.cache_dir) / "feedback.jsonl"
     assistant = Assistant(config)
     app = create_app(assistant, allow_origins=origins, feedback_path=feedback, max_question_chars=max_chars,
-                     api_key=api_key, rate_limit=rate)
+                     api_key=api_key, rate_limit=rate, trust_proxy=trust_proxy)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"reportqa: {assistant.document_title!r} ready in {assistant.load_ms / 1000:.1f} s; "
           f"chat at http://{shown}:{args.port}{CHAT_PATH}/  (API: /api/ask, widget: /embed; "
