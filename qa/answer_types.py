@@ -73,3 +73,18 @@ def quantities_with_nouns(sentence: str) -> list[str]:
         tail = sentence[m.end():m.end() + 60]
         out.extend(re.findall(r"[A-Za-zÀ-ÿ'’-]+", fold(tail))[:4])
     return out
+
+
+_MONTH_CAPS = "|".join(m.capitalize() for m in _MONTHS.split("|"))
+# A month used as a date: after a day ("5 July") or a time word ("in May", "early July",
+# "mid-June"), or before a year ("July 2024"). Not inside a name ("the June 5th Movement"), and
+# capitalised, so the verb "may" is not one.
+_DATE_MONTH = re.compile(
+    rf"(?:\b\d{{1,2}}(?:st|nd|rd|th)?\s+|\b(?:[Ii]n|[Oo]n|[Ee]arly|[Ll]ate|[Mm]id|[Ss]ince|[Uu]ntil|till|[Bb]y|[Ff]rom|of|"
+    rf"[Bb]efore|[Aa]fter|[Dd]uring|[Bb]etween|and|to|through|[Ll]ast|[Nn]ext|this)[\s-]+)({_MONTH_CAPS})\b"
+    rf"|\b({_MONTH_CAPS})\s+\d{{4}}\b")
+
+
+def months_in(text: str) -> set[str]:
+    """Months named as dates in ``text`` ("On 5 July", "in early May", "June 2024"), lowercased."""
+    return {(a or b).lower() for a, b in _DATE_MONTH.findall(text)}

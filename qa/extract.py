@@ -8,7 +8,7 @@ import numpy as np
 
 from index import LEADING_REFERENCE, SearchIndex, fold, terms, words
 
-from .answer_types import has_type, names_in
+from .answer_types import has_type, months_in, names_in
 from .grounding import WordMatcher
 from .question import ANY, Question
 from .retrieve import Retrieval
@@ -26,6 +26,7 @@ class ExtractWeights:
     footnote: float = 1.0  # a footnote quoted when the question is not about sources
     mentions: float = 0.3  # follow-ups: per name (up to 3) the sentence shares with the conversation
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
+    when: float = 1.0  # the question names a month: a sentence naming it gains, one naming only others loses
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     query_terms = set(q.terms)
     # Names from the conversation point at the sentence a follow-up is about ("them" = Douna's victims).
     said = {fold(n) for n in names_in(already_said)}
+    asked_months = months_in(q.text)
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
@@ -76,9 +78,13 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
             sent_words = [x for x in words(scope) if x in index.vocab_row]
             if sent_words:
                 align = float(matcher.similarity(question_words, sent_words).mean())
+        when = 0.0
+        if asked_months:
+            named = months_in(text)
+            when = w.when if named & asked_months else (-w.when if named else 0.0)
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
-                 + w.mentions * min(mentions, 3) - source_penalty)
+                 + w.mentions * min(mentions, 3) - source_penalty + when)
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
