@@ -70,6 +70,7 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
     embedded_chunks: int = 0
     embed_seconds: float = 0.0
+    appended: bool = False  # documents only added to an HNSW collection: its graphs grew, not rebuilt
 
 
 def collection_dir(cache_dir: Path, name: str = DEFAULT_COLLECTION) -> Path:
@@ -210,8 +211,13 @@ def load_part(docs_dir: Path, record: dict, models: Iterable[str]) -> DocPart:
 
 
 def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], word_model: str,
-             index_type: str = "auto", progress: Callable[[str], None] | None = None) -> SearchIndex:
-    """Merge ``parts`` into ``directory/current`` (atomically) and return the loaded index."""
+             index_type: str = "auto", progress: Callable[[str], None] | None = None,
+             grow: dict[str, faiss.Index] | None = None) -> SearchIndex:
+    """Merge ``parts`` into ``directory/current`` (atomically) and return the loaded index.
+
+    ``grow``: HNSW graphs over the first rows already (documents were only added): the new rows
+    are added to them instead of building new graphs, minutes saved at 100k chunks.
+    """
     directory = Path(directory)
     if not parts:
         raise ReportQAError("the collection has no documents; index at least one file")
@@ -240,7 +246,16 @@ def assemble(directory: Path, parts: list[DocPart], models: dict[str, dict], wor
     kind = choose_index_type(len(chunks), index_type)
     if progress:
         progress(f"faiss {kind}")
-    indexes = {k: make_faiss(m, kind) for k, m in vectors.items()}
+    if (grow is not None and kind == "hnsw" and set(grow) == set(vectors)
+            and all(grow[k].ntotal <= len(m) for k, m in vectors.items())):
+        indexes = {}
+        for k, m in vectors.items():
+            ix = grow[k]
+            ix.add(np.ascontiguousarray(m[ix.ntotal:]))
+            ix.hnsw.efSearch = HNSW_EF_SEARCH
+            indexes[k] = ix
+    else:
+        indexes = {k: make_faiss(m, kind) for k, m in vectors.items()}
 
     manifest = write_index_dir(directory / "current", chunks, vectors, indexes, bm25, level_rows, vocab,
                                vocab_vectors, {
@@ -366,13 +381,43 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
         return load_collection(directory), report
     models = {k: {"name": e.name, "dim": int(e.dim)} for k, e in embedders.items()}
     full = [parts.get(rec["key"]) or load_part(docs_dir, rec, embedders) for rec in records]
+    grow = _growable(directory, manifest, records, report, index_type, sum(len(p.chunks) for p in full))
     index = assemble(directory, full, models, word_model, index_type,
-                     progress=(lambda msg: progress(msg, 0, 0)) if progress else None)
+                     progress=(lambda msg: progress(msg, 0, 0)) if progress else None, grow=grow)
+    report.appended = grow is not None
     used = {rec["folder"] for rec in records}
     for d in docs_dir.iterdir():
         if d.is_dir() and d.name not in used and not d.name.startswith("."):
             shutil.rmtree(d, ignore_errors=True)
     return index, report
+
+
+def _growable(directory: Path, manifest: dict | None, records: list[dict], report: UpdateReport,
+              index_type: str, total_chunks: int) -> dict[str, faiss.Index] | None:
+    """The current HNSW graphs, when this update only appends documents to an HNSW collection
+    (nothing changed or removed, the old documents first and in order); None otherwise."""
+    if (not manifest or manifest.get("index_type") != "hnsw" or report.changed or report.removed
+            or not report.added or choose_index_type(total_chunks, index_type) != "hnsw"):
+        return None
+    old = [(d["key"], d["path"], d["sha256"]) for d in manifest["documents"]]
+    if [(r["key"], r["path"], r["sha256"]) for r in records[:len(old)]] != old:
+        return None
+    current = Path(directory) / "current"
+    graphs = {}
+    for k in manifest["models"]:
+        rel = f"faiss-{k}.index"
+        path = current / rel
+        # Only a graph that is exactly the one the manifest recorded is grown; anything else is rebuilt.
+        if manifest["files"].get(rel) is None or not path.is_file() or _file_sha(path) != manifest["files"][rel]:
+            return None
+        try:
+            ix = faiss.read_index(str(path))
+        except RuntimeError:
+            return None
+        if ix.ntotal != manifest["chunks"]:
+            return None
+        graphs[k] = ix
+    return graphs
 
 
 def load_collection(directory: Path, expect_models: dict[str, str] | None = None,

@@ -111,3 +111,28 @@ def test_edited_collection_file_is_reported(folder, tmp_path, embedders):
         load_collection(tmp_path / "c")
     manifest = json.loads((tmp_path / "c" / "current" / "manifest.json").read_text())
     assert manifest["documents"][0]["title"] == "Water report"
+
+
+def test_adding_to_an_hnsw_collection_grows_its_graphs(folder, tmp_path, embedders):
+    """Documents only added: the HNSW graphs grow (no rebuild); a change rebuilds them."""
+    (folder / "harbour.html").unlink()
+    _, first = update_collection(tmp_path / "c", [folder], embedders, index_type="hnsw")
+    assert not first.appended
+    (folder / "harbour.html").write_text(HTML, encoding="utf-8")
+    index, report = update_collection(tmp_path / "c", [folder], embedders, index_type="hnsw")
+    assert report.appended and [Path(p).name for p in report.added] == ["harbour.html"]
+    reloaded = load_collection(tmp_path / "c")  # checksums of the grown graphs verify
+    store = FaissStore(reloaded)
+    for key in reloaded.vectors:
+        assert reloaded.faiss[key].ntotal == len(reloaded.chunks)
+        # every chunk, old or new, is found as its own nearest neighbour through the grown graph
+        for row in range(len(reloaded.chunks)):
+            rows, _ = store.search(key, reloaded.vectors[key][row], 1)
+            assert np.allclose(reloaded.vectors[key][rows[0]], reloaded.vectors[key][row])
+    ferry = next(i for i, c in enumerate(reloaded.chunks) if "ferries" in c.text)
+    assert reloaded.documents[int(reloaded.doc_of_row[ferry])]["title"] == "Harbour bulletin"
+
+    (folder / "sub" / "school.txt").write_text(SCHOOL.replace("Forty", "Fifty"), encoding="utf-8")
+    _, changed = update_collection(tmp_path / "c", [folder], embedders, index_type="hnsw")
+    assert changed.changed and not changed.appended
+    assert load_collection(tmp_path / "c").faiss["minilm"].ntotal == len(index.chunks)
