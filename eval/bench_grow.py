@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import shutil
 import sys
 import tempfile
@@ -32,11 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--chunks", type=int, default=60_000)
     args = p.parse_args(argv)
     rng, nrng = random.Random(11), np.random.default_rng(5)
-    report_text = bs.DEFAULT_DOCUMENT.read_text(encoding="utf-8")
-    sentences = [s for s in bs.sentences_of(bs.text_pool(3000)) if s not in report_text]
-    random.Random(1).shuffle(sentences)
-    sentences = sentences[:3000]
-    words_ = sorted({w for s in sentences for w in re.findall(r"[a-z]{3,}", s.lower())})
+    _, sentences, words_ = bs.distractor_text(3000)
     embedders = {k: load_embedder(k) for k in bs.MODELS}
     pool = bs.VectorPool(sentences, default_cache_dir() / "bench-scale", embedders, words_)
     parts, total = [], 0

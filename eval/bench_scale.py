@@ -159,6 +159,18 @@ def synthetic_document(n: int, sentences: list[str], rng: random.Random, paragra
     return "\n\n".join(lines)
 
 
+def distractor_text(pool: int) -> tuple[list[str], list[str], list[str]]:
+    """(real paragraphs, ``pool`` shuffled sentences for distractor documents, their words)."""
+    pars = text_pool(max(pool, 3000))
+    # Distractors are other texts: the report's own sentences (even with names and numbers
+    # changed) would plant near-copies of every answer in other documents.
+    report_text = DEFAULT_DOCUMENT.read_text(encoding="utf-8")
+    sentences = [s for s in sentences_of(pars) if s not in report_text]
+    random.Random(1).shuffle(sentences)
+    sentences = sentences[:pool]
+    return pars, sentences, sorted({w for s in sentences for w in re.findall(r"[a-z]{3,}", s.lower())})
+
+
 def _digest(items: list[str]) -> str:
     return hashlib.sha256("\n".join(items).encode()).hexdigest()[:12]
 
@@ -505,15 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     report_doc, _ = load_document(DEFAULT_DOCUMENT)
     report_paragraphs = len([c for c in chunk_document(report_doc) if c.kind == "paragraph"])
     log("collecting real text")
-    pars = text_pool(max(args.pool, 3000))
-    # Distractors are other texts: the report's own sentences (even with names and numbers
-    # changed) would plant near-copies of every answer in other documents.
-    report_text = DEFAULT_DOCUMENT.read_text(encoding="utf-8")
-    sentences = [s for s in sentences_of(pars) if s not in report_text]
-    rnd = random.Random(1)
-    rnd.shuffle(sentences)
-    sentences = sentences[:args.pool]
-    words_ = sorted({w for s in sentences for w in re.findall(r"[a-z]{3,}", s.lower())})
+    pars, sentences, words_ = distractor_text(args.pool)
     log(f"{len(pars)} paragraphs, {len(sentences)} sentences, {len(words_)} words")
     ingest = bench_ingest(sentences, args.ingest_docs, 12, workdir) if args.ingest_docs else None
     try:  # the pool only: the torch MiniLM gives the NumPy one's vectors (to ~1e-6), several times faster in batch

@@ -99,12 +99,6 @@ def prefixed(chunks: list[Chunk], key: str) -> list[Chunk]:
     return out
 
 
-def collection_texts(chunks: list[Chunk], title: str) -> list[str]:
-    """What the dense models see: exactly what a one-document index embeds, so a question scoped
-    to one document meets the same vectors. (Titles route questions: see Assistant._route.)"""
-    return embedding_texts(chunks)
-
-
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to index (folders walked recursively, sorted), and (name, reason) for the rest."""
     files: list[Path] = []
@@ -155,7 +149,8 @@ def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: st
     chunks = chunk_document(doc)
     if not chunks:
         raise DocumentError(f"{Path(doc.source).name or doc.title} has no paragraphs to index")
-    vectors = encode_all(embedders, collection_texts(chunks, doc.title), batch_size)
+    # exactly what a one-document index embeds, so a question scoped to one document meets the same vectors
+    vectors = encode_all(embedders, embedding_texts(chunks), batch_size)
     if progress:
         progress(len(chunks))
     vocab = document_vocabulary(chunks)

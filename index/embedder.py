@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -71,10 +72,7 @@ class E5Embedder:
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._openmp is not None:
-            with self._openmp.limit(limits=self.threads):
-                out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
-        else:
+        with self._openmp.limit(limits=self.threads) if self._openmp is not None else nullcontext():
             out = self._model.query(list(texts)) if query else self._model.passage(list(texts))
         return _normalise(out)
 

@@ -108,10 +108,10 @@ class SearchIndex:
         found = cache.get(doc)
         if found is None:
             d = self.documents[doc]
-            rows = np.arange(d["start"], d["end"], dtype=np.int64)
             found = []
             for level in LEVELS:
-                lv = rows[[_level_of(self.chunks[i]) == level for i in rows]] if len(rows) else rows
+                rows = self.level_rows[level]  # ascending: the document's rows are one slice
+                lv = rows[np.searchsorted(rows, d["start"]):np.searchsorted(rows, d["end"])]
                 found.append((lv, Bm25Index().fit([bm25_text(self.chunks[i]) for i in lv])))
             if len(cache) >= 256:
                 cache.pop(next(iter(cache)))

@@ -82,7 +82,7 @@ class Assistant:
             directory = collection_dir(self.config.cache_dir, self.config.collection)
             manifest = read_collection_manifest(directory)
             if manifest is not None and set(manifest.get("models", {})) != set(self.config.embedders):
-                self.config = self.config.with_(embedders=tuple(k for k in manifest["models"]))
+                self.config = self.config.with_(embedders=tuple(manifest["models"]))
             self.embedders = load_embedders(self.config)
             self.index = load_collection(directory, expect_models={k: e.name for k, e in self.embedders.items()})
             self.index_dir, self.built = directory / "current", False
@@ -159,15 +159,16 @@ class Assistant:
         if unsupported_script(text):
             return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
         scope = self.resolve_documents(documents) if documents else self.default_scope
+        turns = normalise_history(history)
         with self._lock:
             if not self.index.documents:
-                return self._answer(text, normalise_history(history), t0)
+                return self._answer(text, turns, t0)
             # A collection: answer from the document of the best passage; if it abstains, the
             # runner-up document (the passage was on topic there, the answer was elsewhere).
             first = None
-            for doc in self._route(text, scope, normalise_history(history))[:self.config.route_documents]:
+            for doc in self._route(text, scope, turns)[:self.config.route_documents]:
                 self._focus(doc)
-                answer = self._answer(text, normalise_history(history), t0)
+                answer = self._answer(text, turns, t0)
                 if not answer.abstained:
                     return answer
                 first = first or answer

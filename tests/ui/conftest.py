@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -90,6 +91,14 @@ def wait_ready(server: Server) -> Server:
         time.sleep(0.3)
     server.proc.terminate()
     pytest.fail(f"reportqa serve not ready after {START_TIMEOUT_S} s:\n{server.log.read_text()[-3000:]}")
+
+
+def serving(server: Server) -> Iterator[Server]:
+    """A session fixture's server, once started: ready it, hand it to the tests, stop it after."""
+    try:
+        yield wait_ready(server)
+    finally:
+        stop(server)
 
 
 def stop(server: Server) -> None:
@@ -170,10 +179,7 @@ def xss_app(tmp_path_factory, ui_cache_dir):
     doc = tmp / "springfield.txt"
     doc.write_text(XSS_DOCUMENT.format(payload=XSS_PAYLOAD.format(port=port)), encoding="utf-8")
     server = start_server(tmp, ui_cache_dir, port, "--document", str(doc))
-    try:
-        yield wait_ready(server)
-    finally:
-        stop(server)
+    yield from serving(server)
 
 
 @pytest.fixture(scope="session")
@@ -211,10 +217,7 @@ def guarded_app(tmp_path_factory, ui_cache_dir):
                           "--rate-limit", f"{RATE_PER_MIN}/min")
     server.hosts = Hosts(allowed, "http://127.0.0.1:9")
     server.api_key, server.rate_per_min = API_KEY, RATE_PER_MIN  # type: ignore[attr-defined]
-    try:
-        yield wait_ready(server)
-    finally:
-        stop(server)
+    yield from serving(server)
 
 
 @pytest.fixture(scope="session")
@@ -244,7 +247,4 @@ def collection_app(tmp_path_factory, ui_cache_dir):
         mp.setenv("REPORTQA_COLLECTION", str(directory))
         server = start_server(tmp, ui_cache_dir, free_port())
     server.collection = directory  # type: ignore[attr-defined]
-    try:
-        yield wait_ready(server)
-    finally:
-        stop(server)
+    yield from serving(server)
