@@ -76,6 +76,11 @@ def chunk_document(doc: Document) -> list[Chunk]:
 LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|it|his|her|their|its|this|these|those|also)\b", re.I)
 
 
+def paragraph_prefix(chunk: Chunk) -> str:
+    """What precedes a paragraph's text in what the dense models read: its heading path."""
+    return f"{' > '.join(chunk.section)}: "
+
+
 def embedding_texts(chunks: list[Chunk]) -> list[str]:
     """What the dense model sees for each chunk.
 
@@ -94,6 +99,6 @@ def embedding_texts(chunks: list[Chunk]) -> list[str]:
                 lead = previous.text + " "
             out.append(f"{chunk.section[-1]}: {lead}{chunk.text}")
         else:
-            out.append(f"{' > '.join(chunk.section)}: {chunk.text}")
+            out.append(paragraph_prefix(chunk) + chunk.text)
         previous = chunk if chunk.kind == "sentence" else None
     return out

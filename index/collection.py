@@ -31,7 +31,8 @@ from typing import Callable, Iterable
 import faiss
 import numpy as np
 
-from .chunking import Chunk, chunk_document, embedding_texts
+from .chunking import Chunk, chunk_document
+from .embed_chunks import embed_many
 from .document import Document
 from .embedder import Embedder
 from .errors import DocumentError, IndexCorrupt, ReportQAError
@@ -40,7 +41,9 @@ from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
 from .store import (HNSW_EF_SEARCH, bm25_text, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
                     document_vocabulary, make_faiss, read_manifest)
 
-COLLECTION_FORMAT = 2  # 2: chunks embedded exactly as in a one-document index (no title prefix)
+# Documents embedded together: enough paragraphs for full batches, little memory.
+EMBED_GROUP_CHUNKS = 2000
+COLLECTION_FORMAT = 3  # 2: chunks embedded exactly as in a one-document index; 3: MiniLM sentences pooled from their paragraph (late chunking)
 DEFAULT_COLLECTION = "default"
 
 
@@ -124,44 +127,42 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str
     return list(seen), skipped
 
 
-def encode_all(embedders: dict[str, Embedder], texts: list[str], batch_size: int = 32) -> dict[str, np.ndarray]:
-    """Every text by every model, one model after the other (each uses its own thread budget:
-    two models side by side only fight for the cores); texts sorted by length so a batch holds
-    texts of similar length (little padding); rows in input order."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    ordered = [texts[i] for i in order]
-    inverse = np.empty(len(order), dtype=np.int64)
-    inverse[order] = np.arange(len(order))
-    out = {}
-    for key, emb in embedders.items():
-        parts = [emb.encode(ordered[i:i + batch_size]) for i in range(0, len(ordered), batch_size)]
-        out[key] = np.vstack(parts).astype(np.float32)[inverse] if parts else np.zeros((0, emb.dim), np.float32)
-    return out
+def embed_documents(docs: list[list[Chunk]], embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
+                    word_cache: dict[str, np.ndarray] | None = None
+                    ) -> list[tuple[dict[str, np.ndarray], list[str], np.ndarray]]:
+    """Per document (its chunks, local ids): vectors per model, vocabulary and its vectors.
 
-
-def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
-                   progress: Callable[[int], None] | None = None, word_cache: dict[str, np.ndarray] | None = None
-                   ) -> tuple[list[Chunk], dict[str, np.ndarray], list[str], np.ndarray]:
-    """Chunks (local ids), vectors per model, vocabulary and its vectors for one document.
-
+    Several documents go through the models together (fuller batches); each gets exactly what
+    a one-document index embeds, so a question scoped to one document meets the same vectors.
     ``word_cache`` (word -> vector) spares re-embedding words other documents already had.
     """
-    chunks = chunk_document(doc)
-    if not chunks:
-        raise DocumentError(f"{Path(doc.source).name or doc.title} has no paragraphs to index")
-    # exactly what a one-document index embeds, so a question scoped to one document meets the same vectors
-    vectors = encode_all(embedders, embedding_texts(chunks), batch_size)
-    if progress:
-        progress(len(chunks))
-    vocab = document_vocabulary(chunks)
+    vectors = embed_many(docs, embedders, batch_size)
+    vocabs = [document_vocabulary(chunks) for chunks in docs]
     wm = embedders[word_model]
     cache = word_cache if word_cache is not None else {}
-    new = [w for w in vocab if w not in cache]
+    new = list(dict.fromkeys(w for vocab in vocabs for w in vocab if w not in cache))
     if new:
         for w, v in zip(new, np.asarray(wm.encode(new), np.float32)):
             cache[w] = v
-    vv = np.vstack([cache[w] for w in vocab]).astype(np.float32) if vocab else np.zeros((0, wm.dim), np.float32)
+    return [(vecs, vocab, np.vstack([cache[w] for w in vocab]).astype(np.float32) if vocab
+             else np.zeros((0, wm.dim), np.float32)) for vecs, vocab in zip(vectors, vocabs)]
+
+
+def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
+                   word_cache: dict[str, np.ndarray] | None = None
+                   ) -> tuple[list[Chunk], dict[str, np.ndarray], list[str], np.ndarray]:
+    """Chunks (local ids), vectors per model, vocabulary and its vectors for one document."""
+    chunks = document_chunks(doc)
+    [(vectors, vocab, vv)] = embed_documents([chunks], embedders, word_model, batch_size, word_cache)
     return chunks, vectors, vocab, vv
+
+
+def document_chunks(doc: Document) -> list[Chunk]:
+    """A document's chunks; a document with nothing to index is an error naming it."""
+    chunks = chunk_document(doc)
+    if not chunks:
+        raise DocumentError(f"{Path(doc.source).name or doc.title} has no paragraphs to index")
+    return chunks
 
 
 def _write_json(path: Path, data) -> None:
@@ -334,6 +335,28 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
             word_cache.update(zip(ws, np.load(folder / "vocab-vectors.npy")))
         except (OSError, ValueError, KeyError):
             pass
+    pending: list[tuple] = []  # (path, record index or None, key, doc, sha, chunks), embedded together
+
+    def flush() -> None:
+        if not pending:
+            return
+        t0 = time.perf_counter()
+        embedded = embed_documents([p[-1] for p in pending], embedders, word_model, word_cache=word_cache)
+        report.embed_seconds += time.perf_counter() - t0
+        for (spath, i, key, doc, sha, chunks), (vectors, vocab, vv) in zip(pending, embedded):
+            report.embedded_chunks += len(chunks)
+            part = save_part(docs_dir, DocPart(key, doc.title, spath, sha, chunks, vectors, vocab, vv))
+            parts[key] = part
+            rec = {"key": key, "title": doc.title, "path": spath, "sha256": sha, "folder": part.folder}
+            if i is not None:
+                records[i] = rec
+                report.changed.append(spath)
+            else:
+                by_path[spath] = len(records)
+                records.append(rec)
+                report.added.append(spath)
+        pending.clear()
+
     for n, f in enumerate(files, 1):
         spath = str(f)
         if progress:
@@ -345,25 +368,16 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
                 report.unchanged.append(spath)
                 continue
             doc, sha = load_document(f)
-            t0 = time.perf_counter()
-            key = records[i]["key"] if i is not None else doc_key_for(f, taken)
-            chunks, vectors, vocab, vv = embed_document(doc, embedders, word_model, word_cache=word_cache)
-            report.embed_seconds += time.perf_counter() - t0
-            report.embedded_chunks += len(chunks)
+            chunks = document_chunks(doc)
         except DocumentError as exc:
             report.skipped.append((spath, str(exc)))
             continue
+        key = records[i]["key"] if i is not None else doc_key_for(f, taken)
         taken.add(key)
-        part = save_part(docs_dir, DocPart(key, doc.title, spath, sha, chunks, vectors, vocab, vv))
-        parts[key] = part
-        rec = {"key": key, "title": doc.title, "path": spath, "sha256": sha, "folder": part.folder}
-        if i is not None:
-            records[i] = rec
-            report.changed.append(spath)
-        else:
-            by_path[spath] = len(records)
-            records.append(rec)
-            report.added.append(spath)
+        pending.append((spath, i, key, doc, sha, chunks))
+        if sum(len(p[-1]) for p in pending) >= EMBED_GROUP_CHUNKS:
+            flush()
+    flush()
 
     if not records:
         return None, report

@@ -6,10 +6,11 @@ Why by hand: importing torch + sentence-transformers costs ~5 s of every cold st
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
+
+from .bert_encoder import BertEncoder
 
 _P = 0.3275911
 _A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
@@ -54,20 +55,18 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
     return (x - mu) / np.sqrt(var + eps) * w + b
 
 
-class NumpyBert:
-    """A BERT encoder with mean pooling, as sentence-transformers runs all-MiniLM-L6-v2."""
+class NumpyBert(BertEncoder):
+    """A BERT encoder run in NumPy, pooled as sentence-transformers pools all-MiniLM-L6-v2."""
 
     def __init__(self, model_dir: Path, max_length: int = 256) -> None:
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
-        model_dir = Path(model_dir)
-        cfg = json.loads((model_dir / "config.json").read_text())
+        super().__init__(model_dir, max_length)
+        cfg = self.config
         self.heads = int(cfg["num_attention_heads"])
         self.layers = int(cfg["num_hidden_layers"])
         self.eps = float(cfg.get("layer_norm_eps", 1e-12))
-        self.dim = int(cfg["hidden_size"])
-        w = load_file(str(model_dir / "model.safetensors"))
+        w = load_file(str(self.model_dir / "model.safetensors"))
         self.w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in w.items()}
         # Pre-transpose the linear layers once: x @ W.T becomes x @ Wt.
         for key in list(self.w):
@@ -78,11 +77,8 @@ class NumpyBert:
             p = f"encoder.layer.{i}.attention.self."
             self.w[p + "qkv.weight"] = np.concatenate([self.w[p + n + ".weight"] for n in ("query", "key", "value")], 1)
             self.w[p + "qkv.bias"] = np.concatenate([self.w[p + n + ".bias"] for n in ("query", "key", "value")])
-        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length)
-        self.tokenizer.no_padding()
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.w
         n, length = ids.shape
         x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:length][None]
@@ -111,23 +107,4 @@ class NumpyBert:
             mid = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
             out = mid @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
             x = _layer_norm(out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
-        x = x.reshape(n, length, self.dim)
-        m = mask[:, :, None]
-        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """L2-normalised sentence vectors; batches are built from texts of similar length."""
-        encs = self.tokenizer.encode_batch([t if t.strip() else " " for t in texts])
-        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            length = max(len(encs[i].ids) for i in rows)
-            ids = np.zeros((len(rows), length), dtype=np.int64)
-            mask = np.zeros((len(rows), length), dtype=np.float32)
-            for j, i in enumerate(rows):
-                ids[j, :len(encs[i].ids)] = encs[i].ids
-                mask[j, :len(encs[i].ids)] = 1.0
-            out[rows] = self._forward(ids, mask)
-        return out
+        return x.reshape(n, length, self.dim)

@@ -26,14 +26,15 @@ from typing import Callable, Iterable
 import faiss
 import numpy as np
 
-from .chunking import Chunk, chunk_document, embedding_texts
+from .chunking import Chunk, chunk_document
 from .document import Document
+from .embed_chunks import embed_chunks
 from .embedder import Embedder
 from .errors import IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .tokens import STOPWORDS, words
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: MiniLM sentence vectors pooled from their paragraph's pass
 LEVELS = ("passages", "sentences")
 
 
@@ -173,15 +174,7 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
     word_model = word_model if word_model in embedders else list(embedders)[-1]
     vocab = document_vocabulary(chunks)
     vocab_vectors = embedders[word_model].encode(vocab) if vocab else np.zeros((0, embedders[word_model].dim), np.float32)
-    texts = embedding_texts(chunks)
-    vectors: dict[str, np.ndarray] = {}
-    for key, emb in embedders.items():
-        parts = []
-        for i in range(0, len(texts), batch_size):
-            parts.append(emb.encode(texts[i:i + batch_size]))
-            if progress:
-                progress(f"{key}: {min(i + batch_size, len(texts))}/{len(texts)}")
-        vectors[key] = np.vstack(parts).astype(np.float32)
+    vectors = embed_chunks(chunks, embedders, batch_size, progress)
 
     level_rows = {lv: np.array([i for i, c in enumerate(chunks) if _level_of(c) == lv], dtype=np.int64)
                   for lv in LEVELS}

@@ -45,7 +45,9 @@ def load_embedders(config: Config, *, ingest: bool = False) -> dict[str, Embedde
     """``config.embedders`` by key: query engines with ``model_threads`` each, or (``ingest``)
     batch engines with ``ingest_threads`` each, meant to run one after the other."""
     if ingest:
-        return {key: load_embedder(key, threads=config.ingest_threads, ingest=True) for key in config.embedders}
+        return {key: load_embedder(key, threads=config.ingest_threads, ingest=True, engine_dir=config.engine_dir,
+                                   span_precision=config.paragraph_precision)
+                for key in config.embedders}
     return {key: load_embedder(key, threads=config.model_threads.get(key, 1)) for key in config.embedders}
 
 
@@ -65,7 +67,9 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
             if directory.exists():
                 log.warning("%s; rebuilding", exc)
     doc, sha = load_document(Path(config.document))
-    index = build_index(doc, sha, embedders, directory, progress=progress)
+    # Building is a batch job: the batch engines (every core; MiniLM in ONNX Runtime) embed the
+    # same vectors as the query engines, faster.
+    index = build_index(doc, sha, load_embedders(config, ingest=True), directory, progress=progress)
     return index, directory, True
 
 

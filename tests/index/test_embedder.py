@@ -1,12 +1,15 @@
 """The model engines: every engine of a model gives that model's vectors (real weights, real report)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from index import E5Embedder, MiniLMEmbedder, ModelUnavailable, chunk_document, load_document, load_embedder
 from index.chunking import embedding_texts
-from index.embedder import native_bf16
+from index.embed_chunks import embed_chunks, embed_many
+from index.minilm_onnx import OnnxBert
 from qa import DEFAULT_DOCUMENT
 
 
@@ -39,11 +42,70 @@ def test_batches_of_mixed_lengths_give_the_vectors_of_single_texts(texts, numpy_
     assert _min_cosine(one_by_one, numpy_vectors[:10]) > 0.99999
 
 
-@pytest.mark.skipif(not native_bf16(), reason="this CPU has no native bfloat16: the ingest engine is the NumPy one")
-def test_ingest_engine_is_bf16_and_meets_the_query_engine(texts, numpy_vectors):
-    engine = load_embedder("minilm", threads=2, ingest=True)
-    assert engine.backend == "torch-bf16" and engine.name == MiniLMEmbedder.name
-    assert _min_cosine(engine.encode(texts), numpy_vectors) > 0.999
+@pytest.fixture(scope="module")
+def ingest_engine(tmp_path_factory) -> MiniLMEmbedder:
+    """The indexing engine, its ONNX graphs exported from the packaged weights into a fresh folder."""
+    engine = load_embedder("minilm", threads=2, ingest=True, engine_dir=tmp_path_factory.mktemp("engines"),
+                           span_precision="int8")
+    assert engine.backend == "onnx" and engine.name == MiniLMEmbedder.name
+    return engine
+
+
+def test_ingest_engine_gives_the_query_engines_vectors(texts, numpy_vectors, ingest_engine):
+    assert _min_cosine(ingest_engine.encode(texts), numpy_vectors) > 0.9999
+
+
+@pytest.fixture(scope="module")
+def report_chunks():
+    doc, _ = load_document(DEFAULT_DOCUMENT)
+    return chunk_document(doc)
+
+
+def test_a_paragraph_pass_gives_paragraph_and_sentence_vectors(report_chunks):
+    numpy_engine = MiniLMEmbedder(threads=1)
+    vectors = embed_chunks(report_chunks, {"minilm": numpy_engine})["minilm"]
+    assert vectors.shape == (len(report_chunks), numpy_engine.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # a paragraph's vector is its text read alone; a sentence's is pooled from its paragraph's
+    # pass, so it differs from the sentence read alone but stays close to it
+    alone = numpy_engine.encode(embedding_texts(report_chunks))
+    cos = (vectors * alone).sum(1)
+    kinds = np.array([c.kind for c in report_chunks])
+    assert cos[kinds == "paragraph"].min() > 0.9999 and cos[kinds == "footnote"].min() > 0.9999
+    sentences = cos[kinds == "sentence"]
+    assert sentences.max() < 0.9999 and sentences.mean() > 0.75
+
+
+def test_int8_paragraph_passes_stay_close_and_do_not_depend_on_neighbours(report_chunks, ingest_engine):
+    exact = embed_chunks(report_chunks, {"minilm": MiniLMEmbedder(threads=1)})["minilm"]
+    fast = embed_chunks(report_chunks, {"minilm": ingest_engine})["minilm"]
+    assert _min_cosine(fast, exact) > 0.97
+    # read in the company of another document's paragraphs, the report gets the same vectors
+    other, _ = load_document(Path(__file__).parents[2] / "eval" / "gold" / "docs" / "freedonia-2024.txt")
+    together = embed_many([chunk_document(other), report_chunks], {"minilm": ingest_engine})[1]["minilm"]
+    assert np.abs(together - fast).max() < 1e-5
+
+
+def test_a_sentence_past_what_one_pass_reads_is_embedded_alone():
+    engine = MiniLMEmbedder(threads=1)
+    long = " ".join(f"Sentence {i} tells of the river crossing at Gao and the boats." for i in range(80))
+    first_sentence = (0, long.index(".") + 1)
+    last_sentence = (long.rindex("Sentence"), len(long))
+    vectors, covered = engine.encode_spans([long], [[(first_sentence,), (last_sentence,)]])
+    assert covered[0].tolist() == [True, False]
+    assert np.abs(vectors[0][2]).max() == 0.0
+
+
+def test_a_broken_onnx_graph_is_built_again(tmp_path, texts, numpy_vectors):
+    engine_dir = tmp_path / "engines"
+    first = load_embedder("minilm", threads=1, ingest=True, engine_dir=engine_dir)
+    graph = first._np.path
+    graph.write_bytes(b"not an onnx graph")
+    # the broken file is reported and removed; indexing goes on with the NumPy engine
+    fallback = load_embedder("minilm", threads=1, ingest=True, engine_dir=engine_dir)
+    assert fallback.backend == "numpy" and not graph.exists()
+    rebuilt = load_embedder("minilm", threads=1, ingest=True, engine_dir=engine_dir)
+    assert rebuilt.backend == "onnx" and _min_cosine(rebuilt.encode(texts), numpy_vectors) > 0.9999
 
 
 def test_e5_gives_the_same_vectors_on_two_threads(texts):
@@ -56,4 +118,6 @@ def test_unknown_model_or_engine_is_a_clear_error():
     with pytest.raises(ModelUnavailable, match="unknown embedder"):
         load_embedder("bert-large")
     with pytest.raises(ModelUnavailable, match="unknown MiniLM backend"):
+        MiniLMEmbedder(backend="tensorrt")
+    with pytest.raises(ModelUnavailable, match="engine_dir"):
         MiniLMEmbedder(backend="onnx")

@@ -34,5 +34,5 @@ def collection_config(config, collection_folder, tmp_path_factory):
     directory = tmp_path_factory.mktemp("collection") / "c"
     files = [collection_folder / DEFAULT_DOCUMENT.name, collection_folder / "niger-2024.html",
              collection_folder / "water.md"]
-    update_collection(directory, files, load_embedders(config))
+    update_collection(directory, files, load_embedders(config, ingest=True))  # as `reportqa index` does
     return config.with_(collection=str(directory))
