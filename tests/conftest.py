@@ -20,6 +20,8 @@ def cache_dir(tmp_path_factory) -> Path:
     """A session cache directory, shared with subprocesses through REPORTQA_CACHE."""
     path = tmp_path_factory.mktemp("reportqa-cache")
     os.environ["REPORTQA_CACHE"] = str(path)
+    # One set of exported engines for the whole session, subprocesses with caches of their own included.
+    os.environ["REPORTQA_ENGINE_DIR"] = str(path / "engines")
     return path
 
 

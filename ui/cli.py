@@ -28,6 +28,8 @@ def _config(args: argparse.Namespace):
         cfg = cfg.with_(collection=args.collection)
     if getattr(args, "models", None):
         cfg = cfg.with_(embedders=tuple(k.strip() for k in args.models.split(",") if k.strip()))
+    if getattr(args, "precision", None):
+        cfg = cfg.with_(paragraph_precision=args.precision)
     if getattr(args, "backend", None):
         cfg = cfg.with_(backend=args.backend)
     if getattr(args, "milvus_uri", None):
@@ -197,8 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="FAISS index (auto: exact under 50k chunks, HNSW above)")
     i.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     i.add_argument("--models", metavar="KEYS",
-                   help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~5x faster "
+                   help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~12x faster "
                         "but answers English questions only)")
+    i.add_argument("--precision", choices=["float32", "int8"],
+                   help="MiniLM's paragraph passes (default float32; int8 is ~15%% faster, vectors at cosine ~0.99)")
     i.set_defaults(func=cmd_index, document=None)
 
     e = sub.add_parser("eval", help="score a gold file (shared JSONL schema)")

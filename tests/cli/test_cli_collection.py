@@ -52,6 +52,20 @@ def test_index_folder_ask_across_and_within_documents(tmp_path: Path):
     assert res.stdout.count("\n") == 1 and "Harbour bulletin" in res.stdout
 
 
+def test_index_with_int8_paragraph_passes(tmp_path: Path, cache_dir: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "school.html").write_text(B, encoding="utf-8")
+    (docs / "harbour.md").write_text(A, encoding="utf-8")
+    res = run(["index", str(docs), "--collection", "fast", "--models", "minilm", "--precision", "int8"], tmp_path / "c")
+    assert res.returncode == 0 and "2 documents" in res.stdout, res.stderr
+    assert list((cache_dir / "engines").glob("*-int8.onnx")), "the int8 graph is built in the shared engine folder"
+    res = run(["ask", "--collection", "fast", "How many teachers went unpaid?"], tmp_path / "c")
+    assert res.returncode == 0 and "Forty teachers" in res.stdout, res.stderr
+    res = run(["index", str(docs), "--collection", "fast", "--precision", "int4"], tmp_path / "c")
+    assert res.returncode == 2 and "invalid choice: 'int4'" in res.stderr
+
+
 def test_index_with_one_model_and_a_wrong_model_name(tmp_path: Path):
     docs = tmp_path / "docs"
     docs.mkdir()
