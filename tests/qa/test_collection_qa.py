@@ -77,3 +77,16 @@ def test_scoped_to_the_report_a_collection_answers_as_the_report_alone(collectio
         assert a.abstained == b.abstained, item["id"]
         assert [c.chunk_id for c in a.citations] == [c.chunk_id.split(":", 1)[1] for c in b.citations], item["id"]
         assert [p.chunk_id for p in a.passages] == [p.chunk_id.split(":", 1)[1] for p in b.passages], item["id"]
+
+
+def test_routing_weighs_a_documents_second_passage():
+    from qa.assistant import route_order
+
+    doc_of_row = {1: 0, 2: 0, 3: 1, 4: 2, 5: 2}
+    # document 1 has one stray passage barely above document 0's best; document 0's second
+    # passage is on topic too, so document 0 is tried first; document 2's second counts against it
+    ranked = [(3, 2.1), (1, 2.0), (2, 1.5), (4, 1.9), (5, -3.0)]
+    assert route_order(ranked, doc_of_row) == [0, 1, 2]
+    # a single strong passage still wins over two weak ones
+    assert route_order([(3, 4.0), (1, 1.0), (2, 1.0)], doc_of_row) == [1, 0]
+
