@@ -73,7 +73,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|it|his|her|their|its|this|these|those|also)\b", re.I)
+LEADING_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|them|it|his|her|their|its|this|these|those|also)\b", re.I)
 
 
 def paragraph_prefix(chunk: Chunk) -> str:
