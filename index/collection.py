@@ -337,9 +337,14 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
             pass
     pending: list[tuple] = []  # (path, record index or None, key, doc, sha, chunks), embedded together
 
+    done = 0  # files whose work is over: the bar shows embedding, not just reading
+
     def flush() -> None:
+        nonlocal done
         if not pending:
             return
+        if progress:
+            progress(f"embedding {len(pending)} documents", done, total_files)
         t0 = time.perf_counter()
         embedded = embed_documents([p[-1] for p in pending], embedders, word_model, word_cache=word_cache)
         report.embed_seconds += time.perf_counter() - t0
@@ -355,22 +360,27 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
                 by_path[spath] = len(records)
                 records.append(rec)
                 report.added.append(spath)
+        done += len(pending)
+        if progress:
+            progress(Path(pending[-1][0]).name, done, total_files)
         pending.clear()
 
-    for n, f in enumerate(files, 1):
+    for f in files:
         spath = str(f)
         if progress:
-            progress(f.name, n, total_files)
+            progress(f.name, done, total_files)
         try:
             sha = checksum(read_bytes(f))
             i = by_path.get(spath)
             if i is not None and records[i]["sha256"] == sha and (docs_dir / records[i].get("folder", "")).is_dir():
                 report.unchanged.append(spath)
+                done += 1
                 continue
             doc, sha = load_document(f)
             chunks = document_chunks(doc)
         except DocumentError as exc:
             report.skipped.append((spath, str(exc)))
+            done += 1
             continue
         key = records[i]["key"] if i is not None else doc_key_for(f, taken)
         taken.add(key)

@@ -136,3 +136,14 @@ def test_adding_to_an_hnsw_collection_grows_its_graphs(folder, tmp_path, embedde
     _, changed = update_collection(tmp_path / "c", [folder], embedders, index_type="hnsw")
     assert changed.changed and not changed.appended
     assert load_collection(tmp_path / "c").faiss["minilm"].ntotal == len(index.chunks)
+
+
+def test_progress_counts_a_file_once_its_work_is_over(folder, tmp_path, embedders):
+    seen: list[tuple[str, int, int]] = []
+    update_collection(tmp_path / "c", [folder], embedders, progress=lambda msg, n, total: seen.append((msg, n, total)))
+    files = [s for s in seen if s[2]]
+    counts = [n for _, n, _ in files]
+    # the unsupported file is set aside before reading; the other three count when embedded
+    assert counts == sorted(counts) and counts[-1] == 3 and {t for _, _, t in files} == {3}
+    embedding = [i for i, (msg, _, _) in enumerate(files) if msg == "embedding 3 documents"]
+    assert len(embedding) == 1 and files[embedding[0]][1] == 0 and counts.index(3) > embedding[0]
