@@ -20,6 +20,8 @@ import numpy as np
 class BertEncoder:
     """Tokenizer + pooling around an engine's forward pass."""
 
+    workers = 1  # batches an engine runs side by side
+
     def __init__(self, model_dir: Path, max_length: int = 256, span_max_length: int = 512) -> None:
         from tokenizers import Tokenizer
 
@@ -46,8 +48,6 @@ class BertEncoder:
     @staticmethod
     def _tokenize(tokenizer, texts: list[str]) -> list:
         return tokenizer.encode_batch([t if t.strip() else " " for t in texts])
-
-    workers = 1  # batches an engine runs side by side
 
     def _batches(self, encs: list, batch_size: int):
         """(rows, ids, mask) for batches of texts of similar length (little padding); at least

@@ -171,7 +171,8 @@ class MiniLMEmbedder:
                                  show_progress_bar=False, convert_to_tensor=True)
         return _normalise(out.float().numpy())
 
-    def encode_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def encode_spans(self, texts: list[str], spans: list[list[tuple[tuple[int, int], ...]]]
+                     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Each text's vector and its spans' vectors from one pass (see ``bert_encoder``)."""
         if not self.reads_spans:
             raise ModelUnavailable(f"the {self.backend} engine does not pool spans")

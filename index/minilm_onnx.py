@@ -1,10 +1,10 @@
 """A BERT encoder run by ONNX Runtime: the batch engine for indexing.
 
 Measured on this 2-core machine over the report's chunks: ~105 chunks/s against ~27 for the
-NumPy forward pass and ~66 for torch, with the same vectors (cosine 1.0; float32 throughout,
-because int8 weights moved vectors to cosine ~0.988). The ONNX graph is exported once from the
-packaged weights (torch, at the first index build) into the cache, checked against the NumPy
-engine, and reused.
+NumPy forward pass and ~66 for torch, with the same vectors (cosine 1.0 in float32; an int8
+graph for paragraph passes is optional, see :class:`OnnxBert`). The ONNX graph is exported once
+from the packaged weights (torch, at the first index build) into the cache, checked against the
+NumPy engine once, and reused.
 """
 from __future__ import annotations
 
@@ -18,17 +18,15 @@ from typing import Callable
 import numpy as np
 
 from .bert_encoder import BertEncoder
+from .store import _file_sha
 
 PROBE = "Engines must agree: the ONNX graph is checked against the NumPy forward pass."
 
 
 def _weights_digest(model_dir: Path) -> str:
-    h = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
-        with open(model_dir / name, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()[:16]
+    """Names the exported graph after the weights it was exported from."""
+    both = "".join(_file_sha(model_dir / name) for name in ("config.json", "model.safetensors"))
+    return hashlib.sha256(both.encode()).hexdigest()[:16]
 
 
 def export_onnx(model_dir: Path, target: Path) -> None:
