@@ -2,13 +2,14 @@
 
 Measured on this 2-core machine over the report's chunks: ~105 chunks/s against ~27 for the
 NumPy forward pass and ~66 for torch, with the same vectors (cosine 1.0 in float32; an int8
-graph for paragraph passes is optional, see :class:`OnnxBert`). The ONNX graph is exported once
+graph reads paragraphs, see :class:`OnnxBert`). The ONNX graph is exported once
 from the packaged weights (torch, at the first index build) into the cache, checked against the
 NumPy engine once, and reused.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -62,25 +63,68 @@ def export_onnx(model_dir: Path, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+# Which weight MatMuls of a BERT layer run in int8, and how their input is scaled first. The
+# attention projections and FFN read activations whose range differs wildly from token to token
+# ([CLS]/[SEP] carry outliers), so one scale per tensor (ORT's dynamic quantisation) crushes
+# every other token: dividing each token by its own max first ("per-token") and multiplying the
+# product back keeps them apart. Q/K/V stay float32: their errors pass through the softmax.
+# Measured on 34k paragraph tokens: every MatMul plain int8, cosine 0.990 to float32 at 1.45x
+# speed; this recipe 0.9988 at ~1.3x.
+PER_TOKEN_INT8 = ("attention/output", "intermediate", "output/dense")
+
+
+def per_token_int8_nodes(model, groups: tuple[str, ...] = PER_TOKEN_INT8) -> list[str]:
+    """Wrap each weight MatMul whose name contains one of ``groups`` in per-token scaling
+    (in place); returns the names of the MatMuls to quantise."""
+    from onnx import helper
+
+    weights = {i.name for i in model.graph.initializer}
+    nodes, chosen = [], []
+    for n in model.graph.node:
+        if not (n.op_type == "MatMul" and n.input[1] in weights and any(g in n.name for g in groups)):
+            nodes.append(n)
+            continue
+        x, y, b = n.input[0], n.output[0], n.name
+        nodes += [helper.make_node("Abs", [x], [f"{b}_abs"]),
+                  helper.make_node("ReduceMax", [f"{b}_abs"], [f"{b}_scale"], axes=[-1], keepdims=1),
+                  helper.make_node("Div", [x, f"{b}_scale"], [f"{b}_unit"])]
+        n.input[0], n.output[0] = f"{b}_unit", f"{b}_unscaled"
+        nodes += [n, helper.make_node("Mul", [f"{b}_unscaled", f"{b}_scale"], [y])]
+        chosen.append(b)
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    return chosen
+
+
 def quantize_onnx(source: Path, target: Path) -> None:
-    """int8 weights, per output channel, activations quantised on the fly (atomically)."""
+    """int8 weights per output channel for the MatMuls in ``PER_TOKEN_INT8``, their activations
+    quantised on the fly per token (atomically)."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    model = onnx.load(str(source))
+    chosen = per_token_int8_nodes(model)
+    scaled = target.with_name(f".{target.name}.{os.getpid()}.scaled")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+        onnx.save(model, str(scaled))
+        logging.disable(logging.WARNING)  # the quantiser's advice to pre-process, on the root logger
+        quantize_dynamic(str(scaled), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                         nodes_to_quantize=chosen)
         os.replace(tmp, target)
     finally:
+        logging.disable(logging.NOTSET)
         tmp.unlink(missing_ok=True)
+        scaled.unlink(missing_ok=True)
 
 
 class OnnxBert(BertEncoder):
     """Same tokenizer and pooling as :class:`~index.minilm_numpy.NumpyBert`, forward pass in ONNX Runtime.
 
-    ``span_precision="int8"`` reads paragraphs (``encode_spans``) with int8 weights: ~1.45x the
-    float32 throughput here, vectors at cosine ~0.99, and the same answers on all three gold
-    sets. Single texts (words for the synonym checks, footnotes) stay float32: int8 word
-    vectors shifted synonym matches enough to refuse an answerable dev question.
+    ``span_precision="int8"`` reads paragraphs (``encode_spans``) with the graph of
+    :func:`quantize_onnx`: ~1.3x the float32 throughput here, vectors at cosine ~0.999, and the
+    same or better scores on all three gold sets. Single texts (words for the synonym checks,
+    footnotes) stay float32: synonym matches sit on a fixed cosine threshold.
     """
 
     def __init__(self, model_dir: Path, engine_dir: Path, threads: int = 1, max_length: int = 256,
@@ -102,14 +146,14 @@ class OnnxBert(BertEncoder):
         self._session = self._open(base)
         self._span_session = self._session
         if span_precision == "int8":
-            quantized = base.with_name(base.stem + "-int8.onnx")
+            quantized = base.with_name(base.stem + "-int8-per-token.onnx")
             if not quantized.exists():
                 quantized.with_suffix(".checked").unlink(missing_ok=True)
                 quantize_onnx(base, quantized)
             self._span_session = self._open(quantized)
         graphs = {base: (self._session, 0.9999)}
         if span_precision == "int8":
-            graphs[quantized] = (self._span_session, 0.98)
+            graphs[quantized] = (self._span_session, 0.995)
         unchecked = {g: v for g, v in graphs.items() if not g.with_suffix(".checked").exists()}
         if reference is not None and unchecked:
             ref = reference().encode([PROBE])

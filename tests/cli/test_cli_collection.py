@@ -52,16 +52,19 @@ def test_index_folder_ask_across_and_within_documents(tmp_path: Path):
     assert res.stdout.count("\n") == 1 and "Harbour bulletin" in res.stdout
 
 
-def test_index_with_int8_paragraph_passes(tmp_path: Path, cache_dir: Path):
+def test_index_paragraph_precision_int8_by_default_float32_on_request(tmp_path: Path, cache_dir: Path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "school.html").write_text(B, encoding="utf-8")
     (docs / "harbour.md").write_text(A, encoding="utf-8")
-    res = run(["index", str(docs), "--collection", "fast", "--models", "minilm", "--precision", "int8"], tmp_path / "c")
+    res = run(["index", str(docs), "--collection", "fast", "--models", "minilm"], tmp_path / "c")
     assert res.returncode == 0 and "2 documents" in res.stdout, res.stderr
-    assert list((cache_dir / "engines").glob("*-int8.onnx")), "the int8 graph is built in the shared engine folder"
-    res = run(["ask", "--collection", "fast", "How many teachers went unpaid?"], tmp_path / "c")
-    assert res.returncode == 0 and "Forty teachers" in res.stdout, res.stderr
+    assert list((cache_dir / "engines").glob("*-int8-per-token.onnx")), "the int8 graph is built in the shared engine folder"
+    res = run(["index", str(docs), "--collection", "exact", "--models", "minilm", "--precision", "float32"], tmp_path / "c")
+    assert res.returncode == 0 and "2 documents" in res.stdout, res.stderr
+    for name in ("fast", "exact"):
+        res = run(["ask", "--collection", name, "How many teachers went unpaid?"], tmp_path / "c")
+        assert res.returncode == 0 and "Forty teachers" in res.stdout, res.stderr
     res = run(["index", str(docs), "--collection", "fast", "--precision", "int4"], tmp_path / "c")
     assert res.returncode == 2 and "invalid choice: 'int4'" in res.stderr
 

@@ -79,11 +79,26 @@ def test_a_paragraph_pass_gives_paragraph_and_sentence_vectors(report_chunks):
 def test_int8_paragraph_passes_stay_close_and_do_not_depend_on_neighbours(report_chunks, ingest_engine):
     exact = embed_chunks(report_chunks, {"minilm": MiniLMEmbedder(threads=1)})["minilm"]
     fast = embed_chunks(report_chunks, {"minilm": ingest_engine})["minilm"]
-    assert _min_cosine(fast, exact) > 0.97
+    # per-token activation scales keep int8 close (plain per-tensor int8 gave a minimum of ~0.97)
+    assert _min_cosine(fast, exact) > 0.997
     # read in the company of another document's paragraphs, the report gets the same vectors
     other, _ = load_document(Path(__file__).parents[2] / "eval" / "gold" / "docs" / "freedonia-2024.txt")
     together = embed_many([chunk_document(other), report_chunks], {"minilm": ingest_engine})[1]["minilm"]
     assert np.abs(together - fast).max() < 1e-5
+
+
+def test_int8_graph_quantises_attention_output_and_ffn_with_per_token_scales(ingest_engine):
+    import onnx
+
+    graph = onnx.load(str(ingest_engine._np.path.with_name(ingest_engine._np.path.stem + "-int8-per-token.onnx")))
+    ops = [n.op_type for n in graph.graph.node]
+    layers = ingest_engine._np.config["num_hidden_layers"]
+    # three weight MatMuls per layer run on int8, each behind its own per-token scale
+    assert ops.count("DynamicQuantizeLinear") + ops.count("DynamicQuantizeMatMul") == 3 * layers
+    assert ops.count("ReduceMax") == 3 * layers
+    # the attention projections stay float32
+    assert sum(1 for n in graph.graph.node if n.op_type == "MatMul" and "attention/self" in n.name
+               and n.input[1] in {i.name for i in graph.graph.initializer}) == 3 * layers
 
 
 def test_a_sentence_past_what_one_pass_reads_is_embedded_alone():
