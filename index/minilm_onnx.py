@@ -16,8 +16,8 @@ from typing import Callable
 import numpy as np
 
 from .bert_encoder import BertEncoder
-from .onnx_export import export_last_hidden, quiet_transformers
-from .onnx_int8 import quantize_onnx
+from .onnx_graph import ensure_graph, export_last_hidden, is_checked, open_session, quiet_transformers, record_agreement
+from .onnx_int8 import int8_graph
 from .store import _file_sha
 
 PROBE = "Engines must agree: the ONNX graph is checked against the NumPy forward pass."
@@ -44,7 +44,7 @@ class OnnxBert(BertEncoder):
     """Same tokenizer and pooling as :class:`~index.minilm_numpy.NumpyBert`, forward pass in ONNX Runtime.
 
     ``span_precision="int8"`` reads paragraphs (``encode_spans``) with the graph of
-    :func:`quantize_onnx`: ~1.3x the float32 throughput here, vectors at cosine ~0.999, and the
+    :func:`~index.onnx_int8.quantize_onnx`: ~1.3x the float32 throughput here, vectors at cosine ~0.999, and the
     same or better scores on all three gold sets. Single texts (words for the synonym checks,
     footnotes) stay float32: synonym matches sit on a fixed cosine threshold.
     """
@@ -56,35 +56,25 @@ class OnnxBert(BertEncoder):
         super().__init__(model_dir, max_length)
         if span_precision not in ("float32", "int8"):
             raise ValueError(f"unknown precision {span_precision!r}; use float32 or int8")
-        base = Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir)}.onnx"
-        if not base.exists():
-            base.with_suffix(".checked").unlink(missing_ok=True)
-            export_onnx(self.model_dir, base)
+        base = ensure_graph(Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir)}.onnx",
+                            lambda target: export_onnx(self.model_dir, target))
         # One thread per session run, ``threads`` runs side by side: ~45% more words/s and ~10% more
         # paragraphs/s than one run on two threads here (ORT releases the GIL while it runs).
         self.workers = max(1, threads)
         self._pool_exec = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
         self.path = base
-        self._session = self._open(base)
+        self._session = open_session(base)
         self._span_session = self._session
+        graphs = [(base, self._session, 0.9999)]
         if span_precision == "int8":
-            quantized = base.with_name(base.stem + "-int8-per-token.onnx")
-            if not quantized.exists():
-                quantized.with_suffix(".checked").unlink(missing_ok=True)
-                quantize_onnx(base, quantized)
-            self._span_session = self._open(quantized)
-        graphs = {base: (self._session, 0.9999)}
-        if span_precision == "int8":
-            graphs[quantized] = (self._span_session, 0.995)
-        unchecked = {g: v for g, v in graphs.items() if not g.with_suffix(".checked").exists()}
+            quantized = int8_graph(base)
+            self._span_session = open_session(quantized)
+            graphs.append((quantized, self._span_session, 0.995))
+        unchecked = [g for g in graphs if not is_checked(g[0])]
         if reference is not None and unchecked:
             ref = reference().encode([PROBE])
-            for graph, (session, floor) in unchecked.items():
-                agree = float((self._run_probe(session) * ref).sum())
-                if agree < floor:
-                    graph.unlink(missing_ok=True)
-                    raise ValueError(f"the ONNX engine {graph.name} disagrees with the reference (cosine {agree:.4f})")
-                graph.with_suffix(".checked").write_text(f"cosine to the reference engine: {agree:.6f}\n")
+            for graph, session, floor in unchecked:
+                record_agreement(graph, float((self._run_probe(session) * ref).sum()), floor, "the NumPy engine")
 
     def _map(self, forward, batches):
         if self._pool_exec is None:
@@ -95,21 +85,6 @@ class OnnxBert(BertEncoder):
             pending.append((rows, ids, mask, self._pool_exec.submit(forward, ids, mask)))
         for rows, ids, mask, future in pending:
             yield rows, ids, mask, future.result()
-
-    @staticmethod
-    def _open(path: Path):
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        try:
-            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        except Exception:
-            path.unlink(missing_ok=True)  # a truncated or foreign file: built (and checked) again next time
-            path.with_suffix(".checked").unlink(missing_ok=True)
-            raise
 
     def _run_probe(self, session) -> np.ndarray:
         enc = self.tokenizer.encode(PROBE)

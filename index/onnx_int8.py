@@ -61,3 +61,10 @@ def quantize_onnx(source: Path, target: Path) -> None:
         logging.disable(logging.NOTSET)
         tmp.unlink(missing_ok=True)
         scaled.unlink(missing_ok=True)
+
+
+def int8_graph(base: Path) -> Path:
+    """The per-token int8 graph beside float32 graph ``base``, quantised when missing."""
+    from .onnx_graph import ensure_graph
+
+    return ensure_graph(base.with_name(base.stem + "-int8-per-token.onnx"), lambda target: quantize_onnx(base, target))

@@ -30,7 +30,7 @@ class Config:
 
     document: Path = DEFAULT_DOCUMENT
     cache_dir: Path = field(default_factory=default_cache_dir)
-    # What batch engines build once per machine (MiniLM's ONNX graphs), shared by every index.
+    # What batch engines build once per machine (MiniLM's and e5's ONNX graphs), shared by every index.
     engine_dir: Path = field(default_factory=default_engine_dir)
     # Dense models by registry key (index.embedder.EMBEDDERS); e5 is multilingual.
     embedders: tuple[str, ...] = ("e5", "minilm")

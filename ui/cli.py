@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="FAISS index (auto: exact under 50k chunks, HNSW above)")
     i.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
     i.add_argument("--models", metavar="KEYS",
-                   help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~12x faster "
+                   help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~4x faster "
                         "but answers English questions only)")
     i.add_argument("--precision", choices=["float32", "int8"],
                    help="indexing passes (default int8: ~1.3x faster, vectors at cosine ~0.999 to float32)")
