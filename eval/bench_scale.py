@@ -249,7 +249,7 @@ def _sentences(par: Chunk, chunks: list[Chunk]) -> list[Chunk]:
 
 
 # -- parts -----------------------------------------------------------------------------------
-# label -> (models, MiniLM paragraph precision)
+# label -> (models, indexing precision of both batch engines)
 INGEST_PROFILES = {"both models (default)": (("e5", "minilm"), "int8"),
                    "MiniLM only (--models minilm)": (("minilm",), "int8"),
                    "MiniLM only, float32 (--precision float32)": (("minilm",), "float32")}
