@@ -38,7 +38,7 @@ from .embedder import Embedder
 from .errors import DocumentError, IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .loaders import SUPPORTED_SUFFIXES, checksum, load_document, read_bytes
-from .store import (HNSW_EF_SEARCH, bm25_text, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
+from .store import (HNSW_EF_SEARCH, built_precision, model_records, bm25_text, write_index_dir, LEVELS, SearchIndex, _file_sha, _level_of, choose_index_type,
                     document_vocabulary, make_faiss, read_manifest)
 
 # Documents embedded together: enough paragraphs for full batches, little memory.
@@ -290,10 +290,11 @@ def read_collection_manifest(directory: Path) -> dict | None:
 def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[str, Embedder], *,
                       remove: Iterable[str] = (), prune: bool = False, index_type: str = "auto",
                       progress: Callable[[str, int, int], None] | None = None,
-                      word_model: str | None = None) -> tuple[SearchIndex | None, UpdateReport]:
+                      word_model: str | None = None, precision: str | None = None) -> tuple[SearchIndex | None, UpdateReport]:
     """Add/refresh the documents at ``paths`` (files or folders), drop ``remove`` (keys or paths).
 
-    Only new or changed documents are embedded. ``prune`` also drops documents whose file is
+    Only new or changed documents are embedded, unless the collection was embedded with other
+    models or (when ``precision`` is given) in another indexing precision: then all of them. ``prune`` also drops documents whose file is
     gone. Unsupported or unreadable files are listed in the report and skipped.
     """
     directory = Path(directory)
@@ -303,10 +304,19 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
     manifest = read_collection_manifest(directory)
     want_models = {k: e.name for k, e in embedders.items()}
     records: list[dict] = list(manifest["documents"]) if manifest else []
+    restale = False  # the stored vectors no longer fit: every kept document is embedded again
     if manifest:
         have = {k: v.get("name") for k, v in manifest["models"].items()}
-        if have != want_models or manifest.get("collection_format") != COLLECTION_FORMAT:
-            records = []  # another model set or embedding scheme: every document is embedded again
+        if (have != want_models or manifest.get("collection_format") != COLLECTION_FORMAT
+                or (precision and built_precision(manifest) != precision)):
+            # Another model set, precision or embedding scheme: every document is embedded again
+            # from its file (reported as changed); one whose file is gone cannot be, and is dropped.
+            restale, records = True, []
+            for rec in manifest["documents"]:
+                if Path(rec["path"]).is_file():
+                    records.append({**rec, "sha256": ""})
+                else:
+                    report.removed.append(rec["path"])
     word_model = word_model if word_model in embedders else (
         manifest.get("word_model") if manifest and manifest.get("word_model") in embedders else list(embedders)[-1])
 
@@ -320,15 +330,16 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
         else:
             kept.append(rec)
     records = kept
+    reembed = [Path(rec["path"]) for rec in records] if restale else []
 
-    files, skipped = expand_paths(paths)
+    files, skipped = expand_paths([*reembed, *paths])
     report.skipped.extend(skipped)
     by_path = {rec["path"]: i for i, rec in enumerate(records)}
     taken = {rec["key"] for rec in records}
     parts: dict[str, DocPart] = {}
     total_files = len(files)
     word_cache: dict[str, np.ndarray] = {}
-    for rec in records[:50]:  # words already embedded for documents in the collection
+    for rec in [] if reembed else records[:50]:  # words already embedded for documents in the collection
         try:
             folder = docs_dir / rec["folder"]
             ws = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
@@ -388,6 +399,9 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
         if sum(len(p[-1]) for p in pending) >= EMBED_GROUP_CHUNKS:
             flush()
     flush()
+    if restale:  # a document that failed to embed again keeps no vectors of the old kind
+        report.removed.extend(r["path"] for r in records if not r["sha256"])
+        records = [r for r in records if r["sha256"]]
 
     if not records:
         return None, report
@@ -398,7 +412,7 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
             and ident(records) == ident(manifest["documents"])
             and manifest.get("index_type") == choose_index_type(manifest["chunks"], index_type)):
         return load_collection(directory), report
-    models = {k: {"name": e.name, "dim": int(e.dim)} for k, e in embedders.items()}
+    models = model_records(embedders, precision)
     full = [parts.get(rec["key"]) or load_part(docs_dir, rec, embedders) for rec in records]
     grow = _growable(directory, manifest, records, report, index_type, sum(len(p.chunks) for p in full))
     index = assemble(directory, full, models, word_model, index_type,

@@ -162,10 +162,12 @@ def document_vocabulary(chunks: list[Chunk]) -> list[str]:
 
 def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], directory: Path,
                 progress: Callable[[str], None] | None = None, batch_size: int = 512,
-                word_model: str | None = None) -> SearchIndex:
+                word_model: str | None = None, precision: str | None = None) -> SearchIndex:
     """Chunk, embed and persist ``doc`` into ``directory`` atomically; returns the loaded index.
 
     ``word_model`` (an embedder key, default the last one) also embeds the document's words.
+    ``precision``: the indexing precision the embedders were loaded with, recorded per model in
+    the manifest so that asking for another one re-embeds (:func:`load_index`'s ``expect_precision``).
     """
     directory = Path(directory)
     chunks = chunk_document(doc)
@@ -187,11 +189,24 @@ def build_index(doc: Document, doc_sha: str, embedders: dict[str, Embedder], dir
 
     manifest = write_index_dir(directory, chunks, vectors, indexes, bm25, level_rows, vocab, vocab_vectors, {
         "document": {"title": doc.title, "source": doc.source, "sha256": doc_sha},
-        "models": {k: {"name": e.name, "dim": int(vectors[k].shape[1])} for k, e in embedders.items()},
+        "models": model_records(embedders, precision),
         "index_type": "flat-ip",
         "word_model": word_model,
     })
     return SearchIndex(chunks, vectors, indexes, bm25, level_rows, manifest, vocab, vocab_vectors)
+
+
+def model_records(embedders: dict[str, Embedder], precision: str | None = None) -> dict[str, dict]:
+    """The manifest's ``models``: each key's model name, dimension and (when known) the
+    precision its indexing passes ran in."""
+    return {k: {"name": e.name, "dim": int(e.dim), **({"precision": precision} if precision else {})}
+            for k, e in embedders.items()}
+
+
+def built_precision(manifest: dict) -> str | None:
+    """The one indexing precision recorded for every model, None if absent or mixed."""
+    found = {m.get("precision") for m in manifest.get("models", {}).values()}
+    return found.pop() if len(found) == 1 else None
 
 
 def write_index_dir(directory: Path, chunks: list[Chunk], vectors: dict[str, np.ndarray], indexes: dict,
@@ -265,7 +280,7 @@ def read_manifest(directory: Path) -> dict:
 
 
 def load_index(directory: Path, expect_sha: str | None = None,
-               expect_models: dict[str, str] | None = None) -> SearchIndex:
+               expect_models: dict[str, str] | None = None, expect_precision: str | None = None) -> SearchIndex:
     """Load and verify an index; raises :class:`IndexCorrupt` with a one-line reason."""
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -275,6 +290,9 @@ def load_index(directory: Path, expect_sha: str | None = None,
         have = {k: v.get("name") for k, v in manifest.get("models", {}).items()}
         if have != expect_models:
             raise IndexCorrupt(f"the index at {directory} was built with models {have}, not {expect_models}")
+    if expect_precision and built_precision(manifest) != expect_precision:
+        raise IndexCorrupt(f"the index at {directory} was embedded in {built_precision(manifest) or 'an unrecorded precision'}, "
+                           f"not {expect_precision}")
     for rel, sha in manifest["files"].items():
         path = directory / rel
         if not path.is_file():

@@ -77,14 +77,16 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     expect = {k: e.name for k, e in embedders.items()}
     if not rebuild:
         try:
-            return load_index(directory, expect_sha=doc_sha, expect_models=expect), directory, False
+            return (load_index(directory, expect_sha=doc_sha, expect_models=expect,
+                               expect_precision=config.ingest_precision), directory, False)
         except IndexCorrupt as exc:
             if directory.exists():
                 log.warning("%s; rebuilding", exc)
     doc, sha = load_document(Path(config.document))
     # Building is a batch job: the batch engines (every core; MiniLM in ONNX Runtime) embed the
     # same vectors as the query engines, faster.
-    index = build_index(doc, sha, load_embedders(config, ingest=True), directory, progress=progress)
+    index = build_index(doc, sha, load_embedders(config, ingest=True), directory, progress=progress,
+                        precision=config.ingest_precision)
     return index, directory, True
 
 

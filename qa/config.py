@@ -5,6 +5,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.errors import ReportQAError
+
+INGEST_PRECISIONS = ("int8", "float32")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DOCUMENT = PROJECT_ROOT / "data" / "amnesty-mali-2024.txt"
 
@@ -72,6 +75,13 @@ class Config:
     milvus_uri: str = ""  # a Milvus Lite file (./reportqa.db) or http://host:19530
     exact_limit: int = 50_000  # chunks in scope up to which every chunk is scored exactly
     route_documents: int = 10  # a collection: documents tried in turn (best passage first) until one answers
+
+    def __post_init__(self) -> None:
+        # Checked here, not where the engines load: a typo would otherwise fall back to the slow
+        # query engines with two warnings, or pass unnoticed while an index already exists.
+        if self.ingest_precision not in INGEST_PRECISIONS:
+            raise ReportQAError(f"unknown indexing precision {self.ingest_precision!r} "
+                                f"(REPORTQA_PRECISION or --precision); choose {' or '.join(INGEST_PRECISIONS)}")
 
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)

@@ -54,7 +54,8 @@ def index_documents(config: Config, paths: Iterable[str | Path], *, remove: Iter
     name = _name(config)
     directory = collection_dir(config.cache_dir, name)
     index, report = update_collection(directory, [Path(p) for p in paths], load_embedders(config, ingest=True),
-                                      remove=remove, prune=prune, index_type=index_type, progress=progress)
+                                      remove=remove, prune=prune, index_type=index_type, progress=progress,
+                                      precision=config.ingest_precision)
     if index is None:
         return IndexSummary(name, directory, 0, 0, "", tuple(config.embedders), report)
     m = index.manifest

@@ -202,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dense models, comma-separated (default e5,minilm; 'minilm' alone indexes ~4x faster "
                         "but answers English questions only)")
     i.add_argument("--precision", choices=["float32", "int8"],
-                   help="indexing passes (default int8: ~1.3x faster, vectors at cosine ~0.999 to float32)")
+                   help="indexing passes (default int8: ~1.3x faster, vectors at cosine ~0.999 to float32); "
+                        "a collection embedded in the other precision is embedded again")
     i.set_defaults(func=cmd_index, document=None)
 
     e = sub.add_parser("eval", help="score a gold file (shared JSONL schema)")

@@ -65,6 +65,10 @@ def test_index_paragraph_precision_int8_by_default_float32_on_request(tmp_path: 
     for name in ("fast", "exact"):
         res = run(["ask", "--collection", name, "How many teachers went unpaid?"], tmp_path / "c")
         assert res.returncode == 0 and "Forty teachers" in res.stdout, res.stderr
+    # Asking an int8 collection for float32 embeds its documents again rather than keeping int8 vectors.
+    res = run(["index", str(docs / "school.html"), "--collection", "fast", "--models", "minilm", "--precision", "float32"],
+              tmp_path / "c")
+    assert res.returncode == 0 and "2 documents" in res.stdout and "changed 2" in res.stdout, res.stdout + res.stderr
     res = run(["index", str(docs), "--collection", "fast", "--precision", "int4"], tmp_path / "c")
     assert res.returncode == 2 and "invalid choice: 'int4'" in res.stderr
 

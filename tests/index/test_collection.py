@@ -50,6 +50,22 @@ def test_folder_is_indexed_and_unsupported_files_are_skipped_by_name(folder, tmp
     assert all(len(d["sha256"]) == 64 for d in m["documents"])
 
 
+def test_another_precision_embeds_every_document_again_and_keeps_them_all(folder, tmp_path, embedders):
+    update_collection(tmp_path / "c", [folder], embedders, precision="int8")
+    (folder / "harbour.html").unlink()  # gone: cannot be embedded again, so it leaves the collection
+    # Only one file named, yet every document still on disk is embedded again: none is lost.
+    index, report = update_collection(tmp_path / "c", [folder / "well.md"], embedders, precision="float32")
+    assert sorted(Path(p).name for p in report.changed) == ["school.txt", "well.md"]
+    assert [Path(p).name for p in report.removed] == ["harbour.html"] and not report.added
+    assert {d["title"] for d in index.documents} == {"Water report", "School report"}
+    m = read_collection_manifest(tmp_path / "c")
+    assert {v["precision"] for v in m["models"].values()} == {"float32"}
+    _, again = update_collection(tmp_path / "c", [folder], embedders, precision="float32")
+    assert again.embedded_chunks == 0 and len(again.unchanged) == 2
+    _, unstated = update_collection(tmp_path / "c", [folder], embedders)  # no precision asked: keep what is there
+    assert unstated.embedded_chunks == 0
+
+
 def test_only_the_changed_document_is_embedded_again(folder, tmp_path, embedders):
     first, _ = update_collection(tmp_path / "c", [folder], embedders)
     same, report = update_collection(tmp_path / "c", [folder], embedders)

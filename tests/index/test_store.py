@@ -16,6 +16,7 @@ def test_manifest_records_model_document_and_files(assistant):
     assert m["format_version"] >= 1
     assert set(m["models"]) == set(assistant.config.embedders)
     assert all(v["dim"] > 0 for v in m["models"].values())
+    assert {v["precision"] for v in m["models"].values()} == {assistant.config.ingest_precision}
     assert len(m["document"]["sha256"]) == 64
     assert "chunks.jsonl" in m["files"] and m["chunks"] == len(assistant.index.chunks)
 
@@ -75,6 +76,27 @@ def test_assistant_rebuilds_a_corrupt_index(config, tmp_path):
     assert "12 people" in second.ask("How many people did the floods kill?").text
     third = Assistant(cfg)
     assert not third.built  # intact now: loaded, not rebuilt
+
+
+def test_another_indexing_precision_rebuilds_the_index_once(config, tmp_path):
+    doc = tmp_path / "small.txt"
+    doc.write_text("Small report\n\nFloods\n\nThe floods killed 12 people in May. Rain fell for a week.\n")
+    cfg = config.with_(document=doc, cache_dir=tmp_path / "cache")
+    assert Assistant(cfg).built
+    asked = Assistant(cfg.with_(ingest_precision="float32"))
+    assert asked.built, "vectors embedded in int8 must not pass for float32 ones"
+    assert {v["precision"] for v in read_manifest(asked.index_dir)["models"].values()} == {"float32"}
+    assert not Assistant(cfg.with_(ingest_precision="float32")).built
+    assert "12 people" in asked.ask("How many people did the floods kill?").text
+
+
+def test_an_unknown_precision_is_a_clear_error_before_anything_loads(config, monkeypatch):
+    from index import ReportQAError
+    with pytest.raises(ReportQAError, match="unknown indexing precision 'int4'.*int8 or float32"):
+        config.with_(ingest_precision="int4")
+    monkeypatch.setenv("REPORTQA_PRECISION", "fp16")
+    with pytest.raises(ReportQAError, match="REPORTQA_PRECISION"):
+        Config.from_env()
 
 
 def test_changed_document_gets_a_new_index(config, tmp_path):
