@@ -88,11 +88,12 @@ class FeedbackLog:
         if not self.path.exists():
             return []
         out = []
-        for line in self.path.read_bytes().split(b"\n"):
-            try:
-                record = json.loads(line)
-            except ValueError:  # a torn or foreign line: never a crash, never half a record
-                continue
-            if isinstance(record, dict):
-                out.append(record)
+        with open(self.path, "rb") as fh:  # line by line: a big log never sits in memory twice over
+            for line in fh:
+                try:
+                    record = json.loads(line)
+                except ValueError:  # a torn or foreign line: never a crash, never half a record
+                    continue
+                if isinstance(record, dict):
+                    out.append(record)
         return out
