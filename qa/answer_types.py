@@ -5,7 +5,7 @@ import re
 
 from index import fold
 
-from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
+from .question import ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -20,6 +20,8 @@ _DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?)\b|\
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?)\b|\b(?:cfa|xof|usd)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating)\b", re.I)
+_CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
+                     r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
 _CAP = re.compile(r"(?<![\w'’])([A-ZÀ-Þ][\w'’\-]+)")
 _NOT_NAMES = set(_MONTHS.split("|")) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                          "sunday", "the", "a", "an", "in", "on", "at", "also", "this", "that",
@@ -59,6 +61,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
     if kind == TITLE:
         # A title is a quoted phrase of two words or more, not a scare-quoted word.
         return bool(re.search(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»", sentence))
+    if kind == CHARGE:
+        return bool(_CHARGE.search(sentence))
     if kind == REASON:
         return bool(_REASON.search(sentence))
     if kind in (PERSON_OR_ORG, PLACE):

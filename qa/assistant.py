@@ -19,7 +19,7 @@ from .extract import ExtractWeights, candidates, is_meta_name, select, with_ante
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
-from .question import analyse, clean_question, detect_language, unsupported_script
+from .question import acronyms, analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -208,7 +208,7 @@ class Assistant:
         title, meta, _ = self._whole
         q = analyse(text, self.config.max_question_chars)
         context = context_for(q.text, history, len(q.terms)) if history else ""
-        query = f"{q.text} {context}".strip()
+        query = f"{q.text} {self._initials(q.text)} {context}".strip()
         vectors = self.retriever.encode_query(query, self._models_for(q.english))
         lexical = " ".join(w for w in words(query) if w not in meta)
         r = self.retriever.search(query, vectors, lexical_query=lexical, use_bm25=q.english,
@@ -221,6 +221,11 @@ class Assistant:
         if not r.ranked:
             return [scope[0] if scope else 0]
         return route_order(r.ranked, self.index.doc_of_row)[:20]
+
+    def _initials(self, text: str) -> str:
+        """The acronyms the indexed text uses for names the question spells out: "International
+        Criminal Court" -> "ICC", so that both BM25 and the models meet the report's own word."""
+        return " ".join(short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row)
 
     def _named_documents(self, text: str, scope: tuple[int, ...] | None) -> tuple[int, ...] | None:
         """Documents whose title or file name holds a distinctive word of the question ("Mali",
@@ -292,7 +297,7 @@ class Assistant:
     def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
-        query = f"{q.text} {history_context}".strip() if history_context else q.text
+        query = f"{q.text} {self._initials(q.text)} {history_context}".strip()
         t1 = time.perf_counter()
         models = self._models_for(q.english)
         qwords = content_words(q.text, self.meta_terms) if q.english else []

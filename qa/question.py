@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, ANY = (
-    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "any")
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
     (r"\b(?:title|titled|entitled)\b", TITLE),
@@ -21,6 +21,9 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
     (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
      r"|\bin what (?:region|place|town|city)\b", PLACE),
+    # The offence someone was accused of, charged with or convicted of (legal and rights reports).
+    (r"\b(?:what|which)\s+(?:\w+\s+)?(?:accusations?|charges?|crimes?|offen[cs]es?|allegations?)\b"
+     r"|\b(?:accused|charged|convicted|guilty|suspected)\s+(?:\w+\s+)?(?:of|with)\s*\?", CHARGE),
     (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:organi[sz]ation|group|agency|body|ngo|party|politician|person|man|woman|court)\b"
      r"|\bname (?:an?|the|one)\b", PERSON_OR_ORG),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\breason\b", REASON),
@@ -137,6 +140,30 @@ def _names(text: str) -> tuple[str, ...]:
             continue
         out.append(word.rstrip("'’s").rstrip("'’"))
     return tuple(out)
+
+
+_CONNECTORS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "et", "&"}
+
+
+def acronyms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(initials, the words they stand for) for each run of two or more capitalised words:
+    "the International Criminal Court" -> ("ICC", ("International", "Criminal", "Court")).
+    Connectors inside a run ("Office for the Coordination of Humanitarian Affairs" -> "OCHA")
+    are skipped, and every sub-run counts, so a capitalised word before the name does no harm.
+    Only three letters or more: two-letter initials match too much by chance."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    run: list[str] = []
+    for tok in re.findall(r"[\w'’&-]+", text) + [""]:
+        if tok[:1].isupper() and tok[:1].isalpha() and not tok.isupper():
+            run.append(tok)
+        elif tok.lower() in _CONNECTORS and run:
+            continue
+        else:
+            for i in range(len(run)):
+                for j in range(i + 3, len(run) + 1):
+                    out.append(("".join(w[0] for w in run[i:j]).upper(), tuple(run[i:j])))
+            run = []
+    return list(dict.fromkeys(out))
 
 
 def _focus(text: str) -> str:

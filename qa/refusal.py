@@ -8,7 +8,7 @@ from index import STOPWORDS, fold, stem, words
 
 from .answer_types import has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import ANY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
+from .question import ANY, CHARGE, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -29,10 +29,14 @@ def _acronym(word: str) -> bool:
 
 
 def unknown_names(q: Question, document_text: str) -> list[str]:
-    """Names in an English question that the document never mentions."""
+    """Names in an English question that the document never mentions, neither spelled out nor
+    by its initials ("International Criminal Court" in a report that only says "ICC")."""
     if not q.english:
         return []
-    return [n for n in q.names if not _acronym(n) and len(n) > 2 and fold(n) not in document_text]
+    by_initials = {fold(w) for short, ws in acronyms(q.text)
+                   if re.search(rf"\b{short.lower()}\b", document_text) for w in ws}
+    return [n for n in q.names if not _acronym(n) and len(n) > 2 and fold(n) not in document_text
+            and fold(n) not in by_initials]
 
 
 def question_verdict(q: Question, *, document_text: str, top_similarity: float | None,
@@ -65,9 +69,10 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     if q.answer_type in _FACT_TYPES and names and context and not any(n in fold(context) for n in names):
         return Verdict(False, f"the passage is not about {', '.join(names)}", NOT_SAID_REPLY)
     question_names = {fold(n) for n in q.names}
-    # Names and places only steer which sentence is quoted: "who" is often answered by "the
-    # army" or "a judge", which no capitalisation rule recognises.
-    if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE) and not has_type(quoted, q.answer_type, question_names):
+    # Names, places and charges only steer which sentence is quoted: "who" is often answered by
+    # "the army" or "a judge", which no capitalisation rule recognises, and an offence can be
+    # worded in more ways ("tried for", "held over") than a pattern lists.
+    if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
     if not q.english or matcher is None:
         return Verdict(True)

@@ -5,6 +5,7 @@ import pytest
 
 from qa import Assistant
 from qa.answer_types import months_in
+from qa.question import acronyms, analyse
 
 
 @pytest.mark.parametrize("text, months", [
@@ -41,3 +42,59 @@ def test_the_month_asked_picks_the_sentence_of_that_month(config, tmp_path):
     assert not july.abstained and not march.abstained
     assert any(c.text.startswith("In July") for c in july.citations) and "Marco Diaz" in july.text
     assert march.citations[0].text.startswith("In March") and "Marco Diaz" not in march.text
+
+
+COURT = """# Velmora justice report 2024
+
+## Trials
+
+On 4 May, police detained Rosa Ferreira, a former spokesperson of the dissolved Velmora Farmers Union, at her home in Quillon. On 9 May, a judge charged her with “insulting the head of state” for taking part in a banned march in April. She was released on bail in August.
+
+In June, the ICC found Tomas Brandt guilty of pillage in Quillon. He was acquitted of the war crime of torture. In October, the ICC sentenced him to eight years in prison.
+
+## Schools
+
+Forty schools stayed closed in Quillon because of the floods, and teachers went unpaid for months.
+"""
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What accusation was brought against her?", "charge"),
+    ("Which charges did the court drop?", "charge"),
+    ("What crimes was the economist found guilty of?", "charge"),
+    ("What was he charged with?", "charge"),
+    ("Why was he charged?", "reason"),
+    ("How many charges were filed?", "quantity"),
+    ("When was he charged with fraud?", "date"),
+])
+def test_questions_about_an_offence_want_a_charge(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+def test_initials_of_a_spelled_out_name():
+    assert ("ICC", ("International", "Criminal", "Court")) in acronyms("Was the International Criminal Court involved?")
+    assert ("OCHA", ("Office", "Coordination", "Humanitarian", "Affairs")) in acronyms(
+        "What did the Office for the Coordination of Humanitarian Affairs report?")
+    assert acronyms("Who met Ana Lopes?") == []  # two words: no three-letter initials
+
+
+@pytest.fixture(scope="module")
+def court(config, tmp_path_factory):
+    doc = tmp_path_factory.mktemp("court") / "velmora.md"
+    doc.write_text(COURT, encoding="utf-8")
+    return Assistant(config.with_(document=doc))
+
+
+def test_an_accusation_question_quotes_the_charge_not_the_arrest(court):
+    a = court.ask("What accusation was brought against the former union spokesperson for joining a forbidden march?")
+    assert not a.abstained and "insulting the head of state" in a.text, a.text
+    # Named outright, the charge sentence alone answers: the arrest before it is not quoted.
+    a = court.ask("What accusation did the judge bring against Rosa Ferreira?")
+    assert [c.text[:9] for c in a.citations] == ["On 9 May,"], a.text
+
+
+def test_a_court_named_in_full_finds_the_report_that_only_says_icc(court):
+    a = court.ask("Of which crime was the man tried at the International Criminal Court acquitted?")
+    assert not a.abstained and "torture" in a.text, (a.reason, a.text)
+    # The spelled-out name is not "a name the report never mentions".
+    assert "does not mention" not in a.text
