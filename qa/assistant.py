@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -90,6 +91,16 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     return index, directory, True
 
 
+def _read_whole(chunks: list) -> tuple[dict[str, str], str]:
+    """A document's names by their initials ({"ICC": "International Criminal Court"}) and its
+    folded text, those initials included: a question may use either form of a name."""
+    text = " ".join(c.text for c in chunks if c.kind != "sentence")
+    spelled = {}
+    for short, ws in acronyms(text):
+        spelled.setdefault(short, " ".join(ws))
+    return spelled, fold(text + " " + " ".join(spelled))
+
+
 class Assistant:
     """Load once, then ``ask``. Thread-safe: one question is answered at a time per instance."""
 
@@ -118,12 +129,13 @@ class Assistant:
         self.title = doc_meta.get("title", "")
         if self.index.documents:  # a collection: each question is answered within one document (_focus)
             self.meta_terms, self.document_text = meta_terms_for("", ""), ""
+            self.spelled_out: dict[str, str] = {}
         else:
             self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
-            self.document_text = fold(" ".join(c.text for c in self.index.chunks if c.kind != "sentence")
-                                      + " " + " ".join(self.meta_terms))
+            self.spelled_out, text = _read_whole(self.index.chunks)
+            self.document_text = text + " " + " ".join(self.meta_terms)
         self._whole = (self.title, self.meta_terms, self.document_text)
-        self._doc_text: dict[int, str] = {}
+        self._doc_text: dict[int, tuple[dict[str, str], str]] = {}
         self._lock = threading.Lock()
         self.default_scope = self.resolve_documents(self.config.documents) if self.config.documents else None
         self.load_ms = (time.perf_counter() - t0) * 1000
@@ -222,10 +234,17 @@ class Assistant:
             return [scope[0] if scope else 0]
         return route_order(r.ranked, self.index.doc_of_row)[:20]
 
-    def _initials(self, text: str) -> str:
-        """The acronyms the indexed text uses for names the question spells out: "International
-        Criminal Court" -> "ICC", so that both BM25 and the models meet the report's own word."""
-        return " ".join(short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row)
+    def _initials(self, text: str, spelled_out: dict[str, str] | None = None) -> str:
+        """What the question's names are called in the indexed text, so that both BM25 and the
+        models meet the report's own words: the acronym for a name the question spells out
+        ("International Criminal Court" -> "ICC"), and (given the document's ``spelled_out``)
+        the full name for an acronym the document never uses ("ECOWAS" -> "Economic Community
+        of West African States")."""
+        found = [short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row]
+        for tok in re.findall(r"\b[A-Z]{3,}\b", text) if spelled_out else ():
+            if tok.lower() not in self.index.vocab_row and tok in spelled_out:
+                found.append(spelled_out[tok])
+        return " ".join(dict.fromkeys(found))
 
     def _named_documents(self, text: str, scope: tuple[int, ...] | None) -> tuple[int, ...] | None:
         """Documents whose title or file name holds a distinctive word of the question ("Mali",
@@ -256,9 +275,9 @@ class Assistant:
         if doc not in self._doc_text:
             if len(self._doc_text) > 256:
                 self._doc_text.clear()
-            self._doc_text[doc] = fold(" ".join(c.text for c in self.index.chunks[d["start"]:d["end"]]
-                                                if c.kind != "sentence"))
-        self.document_text = self._doc_text[doc] + " " + " ".join(self.meta_terms)
+            self._doc_text[doc] = _read_whole(self.index.chunks[d["start"]:d["end"]])
+        self.spelled_out, text = self._doc_text[doc]
+        self.document_text = text + " " + " ".join(self.meta_terms)
 
     @property
     def document_title(self) -> str:
@@ -297,7 +316,7 @@ class Assistant:
     def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
-        query = f"{q.text} {self._initials(q.text)} {history_context}".strip()
+        query = f"{q.text} {self._initials(q.text, self.spelled_out)} {history_context}".strip()
         t1 = time.perf_counter()
         models = self._models_for(q.english)
         qwords = content_words(q.text, self.meta_terms) if q.english else []
@@ -340,7 +359,7 @@ class Assistant:
             # from the same passage may (the passage is right, the sentence was not).
             best = cands[0]
             # Names the question gives that the report uses (an unknown acronym such as "WFP" cannot be checked).
-            named = [fold(n) for n in q.names if len(n) > 2 and not is_meta_name(n, self.meta_terms)
+            named = [self._as_written(n) for n in q.names if len(n) > 2 and not is_meta_name(n, self.meta_terms)
                      and fold(n) in self.document_text] if q.english else []
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
                              and c.score >= best.score - self.config.runner_up_gap
@@ -369,6 +388,13 @@ class Assistant:
         citations = [self._citation(c.row) for c in chosen]
         return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
+
+    def _as_written(self, name: str) -> str:
+        """A question's name (folded) as the document writes it: an acronym the document only
+        spells out becomes the full name ("ecowas" -> "economic community of west african states")."""
+        if name.isupper() and name in self.spelled_out and fold(name) not in self.index.vocab_row:
+            return fold(self.spelled_out[name])
+        return fold(name)
 
     def _context(self, c) -> str:
         """The passage a candidate sentence stands in, with its heading path."""

@@ -145,24 +145,31 @@ def _names(text: str) -> tuple[str, ...]:
 _CONNECTORS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "et", "&"}
 
 
-def acronyms(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(initials, the words they stand for) for each run of two or more capitalised words:
+def acronyms(text: str, max_words: int = 8) -> list[tuple[str, tuple[str, ...]]]:
+    """(initials, the words they stand for, as written) for each run of three or more capitalised words:
     "the International Criminal Court" -> ("ICC", ("International", "Criminal", "Court")).
-    Connectors inside a run ("Office for the Coordination of Humanitarian Affairs" -> "OCHA")
-    are skipped, and every sub-run counts, so a capitalised word before the name does no harm.
-    Only three letters or more: two-letter initials match too much by chance."""
+    Connectors inside a run are skipped ("Office for the Coordination of Humanitarian Affairs"
+    -> "OCHA") and also tried as letters ("Economic Community of West African States" ->
+    "ECOWAS"); every sub-run counts, so a capitalised word before the name does no harm. Two
+    words make two-letter initials, which match too much by chance."""
     out: list[tuple[str, tuple[str, ...]]] = []
-    run: list[str] = []
+    run: list[str] = []  # capitalised words and the connectors between them
     for tok in re.findall(r"[\w'’&-]+", text) + [""]:
         if tok[:1].isupper() and tok[:1].isalpha() and not tok.isupper():
             run.append(tok)
-        elif tok.lower() in _CONNECTORS and run:
             continue
-        else:
-            for i in range(len(run)):
-                for j in range(i + 3, len(run) + 1):
-                    out.append(("".join(w[0] for w in run[i:j]).upper(), tuple(run[i:j])))
-            run = []
+        if tok.lower() in _CONNECTORS and run:
+            run.append(tok.lower())
+            continue
+        caps = [i for i, w in enumerate(run) if w[:1].isupper()]
+        for a in range(len(caps)):
+            for b in range(a + 2, min(len(caps), a + max_words)):
+                span = tuple(run[caps[a]:caps[b] + 1])
+                name = [w for w in span if w[:1].isupper()]
+                out.append(("".join(w[0] for w in name).upper(), span))
+                if len(span) > len(name):
+                    out.append(("".join(w[0] for w in span).upper(), span))
+        run = []
     return list(dict.fromkeys(out))
 
 

@@ -52,6 +52,10 @@ On 4 May, police detained Rosa Ferreira, a former spokesperson of the dissolved 
 
 In June, the ICC found Tomas Brandt guilty of pillage in Quillon. He was acquitted of the war crime of torture. In October, the ICC sentenced him to eight years in prison.
 
+## Trade
+
+In March, Velmora left the Economic Community of West African States after a dispute over tariffs on cotton.
+
 ## Schools
 
 Forty schools stayed closed in Quillon because of the floods, and teachers went unpaid for months.
@@ -73,8 +77,11 @@ def test_questions_about_an_offence_want_a_charge(question, kind):
 
 def test_initials_of_a_spelled_out_name():
     assert ("ICC", ("International", "Criminal", "Court")) in acronyms("Was the International Criminal Court involved?")
-    assert ("OCHA", ("Office", "Coordination", "Humanitarian", "Affairs")) in acronyms(
+    assert ("OCHA", ("Office", "for", "the", "Coordination", "of", "Humanitarian", "Affairs")) in acronyms(
         "What did the Office for the Coordination of Humanitarian Affairs report?")
+    # connectors may count as letters too
+    assert ("ECOWAS", ("Economic", "Community", "of", "West", "African", "States")) in acronyms(
+        "Mali left the Economic Community of West African States.")
     assert acronyms("Who met Ana Lopes?") == []  # two words: no three-letter initials
 
 
@@ -98,3 +105,8 @@ def test_a_court_named_in_full_finds_the_report_that_only_says_icc(court):
     assert not a.abstained and "torture" in a.text, (a.reason, a.text)
     # The spelled-out name is not "a name the report never mentions".
     assert "does not mention" not in a.text
+
+
+def test_an_acronym_the_report_only_spells_out_is_found(court):
+    a = court.ask("When did Velmora leave ECOWAS?")
+    assert not a.abstained and "March" in a.text, (a.reason, a.text)
