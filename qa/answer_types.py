@@ -5,7 +5,7 @@ import re
 
 from index import fold
 
-from .question import ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
+from .question import AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -17,7 +17,15 @@ _NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
 _QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|{_YEAR}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 _DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?)\b|\buntil\b|\bfor (?:a|an)\s+(?:day|week|month|year)\b", re.I)
-_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?)\b|\b(?:cfa|xof|usd)\b", re.I)
+_CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
+                   r"naira|rand|cedis?|dinars?|dirhams?|riyals?|yuan|renminbi|yen|roubles?|rubles?|lir[ae]|liras|"
+                   r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?")
+_MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billion |thousand |m |bn )?(?:{_CURRENCY_WORDS})\b"
+                    rf"|\b(?:cfa|xof|usd)\b", re.I)
+# An ISO 4217-style code before or after an amount ("ORC 64 million", "45 GHS"): capitals only.
+_MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b")
+_AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
+                  r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating)\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
@@ -57,7 +65,9 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
     if kind == DURATION:
         return bool(_DURATION.search(sentence))
     if kind == MONEY:
-        return bool(_MONEY.search(sentence))
+        return bool(_MONEY.search(sentence) or _MONEY_CODE.search(sentence))
+    if kind == AGE:
+        return bool(_AGE.search(sentence))
     if kind == TITLE:
         # A title is a quoted phrase of two words or more, not a scare-quoted word.
         return bool(re.search(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»", sentence))
@@ -71,11 +81,16 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
 
 
 def quantities_with_nouns(sentence: str) -> list[str]:
-    """The (folded) words right after each quantity: "11 children" -> ["children", ...]."""
+    """The (folded) words right after each quantity ("11 children" -> ["children", ...]), and
+    the noun a quantity is "of" ("the bodies of 17 of them" -> ["bodies", ...])."""
     out = []
     for m in _QUANTITY.finditer(sentence):
         tail = sentence[m.end():m.end() + 60]
         out.extend(re.findall(r"[A-Za-zÀ-ÿ'’-]+", fold(tail))[:4])
+        before = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$",
+                           sentence[max(0, m.start() - 40):m.start()])
+        if before:
+            out.append(fold(before.group(1)))
     return out
 
 

@@ -242,7 +242,7 @@ class Assistant:
         of West African States")."""
         found = [short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row]
         for tok in re.findall(r"\b[A-Z]{3,}\b", text) if spelled_out else ():
-            if tok.lower() not in self.index.vocab_row and tok in spelled_out:
+            if tok in spelled_out:  # also where the document uses both: the full name may stand alone
                 found.append(spelled_out[tok])
         return " ".join(dict.fromkeys(found))
 
@@ -359,8 +359,13 @@ class Assistant:
             # from the same passage may (the passage is right, the sentence was not).
             best = cands[0]
             # Names the question gives that the report uses (an unknown acronym such as "WFP" cannot be checked).
-            named = [self._as_written(n) for n in q.names if len(n) > 2 and not is_meta_name(n, self.meta_terms)
-                     and fold(n) in self.document_text] if q.english else []
+            # A name spelled out in the question stands for its initials where the report uses them.
+            initials = {fold(w): short.lower() for short, ws in acronyms(q.text)
+                        if short.lower() in self.index.vocab_row for w in ws}
+            named = [form for n in q.names
+                     if len(n) > 2 and not is_meta_name(n, self.meta_terms) and fold(n) in self.document_text
+                     for form in (self._as_written(n), initials.get(fold(n))) if form] if q.english else []
+            named = list(dict.fromkeys(named))  # any one form found is enough
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, ANY = (
-    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "any")
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
     (r"\b(?:title|titled|entitled)\b", TITLE),
     (r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bfor how long\b|\bduration\b", DURATION),
-    (r"\bhow much\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|budget|money|price|salary)\b", MONEY),
-    (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b|\bhow old\b"
+    (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
+     r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*)\b", MONEY),
+    (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
+    (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b"
      r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
     (r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
@@ -24,8 +26,11 @@ _TYPE_RULES: list[tuple[str, str]] = [
     # The offence someone was accused of, charged with or convicted of (legal and rights reports).
     (r"\b(?:what|which)\s+(?:\w+\s+)?(?:accusations?|charges?|crimes?|offen[cs]es?|allegations?)\b"
      r"|\b(?:accused|charged|convicted|guilty|suspected)\s+(?:\w+\s+)?(?:of|with)\s*\?", CHARGE),
-    (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:organi[sz]ation|group|agency|body|ngo|party|politician|person|man|woman|court)\b"
-     r"|\bname (?:an?|the|one)\b", PERSON_OR_ORG),
+    (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:[\w-]+ ){0,2}(?:organi[sz]ations?|groups?|agency|agencies|body|bodies|ngos?|"
+     r"part(?:y|ies)|politicians?|person|people|man|woman|men|women|court|judge|officials?|ministers?|ministry|officers?|"
+     r"leaders?|members?|journalists?|activists?|president|commanders?|prosecutors?|lawyers?|compan(?:y|ies)|firms?|"
+     r"authorit(?:y|ies)|institutions?|militia|movements?|coalitions?|unions?|associations?)\b"
+     r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b", PERSON_OR_ORG),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\breason\b", REASON),
     # French, Spanish, Portuguese: the multilingual model retrieves; the answer type still checks.
     (r"\bcombien de temps\b|\bpendant combien\b|\bcu[aá]nto tiempo\b|\bquanto tempo\b", DURATION),
@@ -87,6 +92,7 @@ class Question:
     injection: bool
     task: bool  # asks the bot to do something other than answer from the report
     wants_source: bool  # asks about a cited source (a footnote), not the events
+    identify: bool = False  # asks to name someone ("which judge…", "what is the name of…"), not "who"
 
     @property
     def english(self) -> bool:
@@ -173,13 +179,30 @@ def acronyms(text: str, max_words: int = 8) -> list[tuple[str, tuple[str, ...]]]
     return list(dict.fromkeys(out))
 
 
+_COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left", "lost", "went", "got", "lack",
+                "face", "fell", "took", "make", "made", "saw", "hold", "held", "own", "use", "receive", "get"}
+
+
 def _focus(text: str) -> str:
-    """What is being counted: "how many journalists…" -> "journalists"."""
-    m = re.search(r"\bhow many (?:more |of (?:them|those|these) (?:were )?)?([a-z]+)", fold(text))
+    """What is being counted: "how many journalists…" -> "journalists"; a name before the noun
+    is skipped ("how many AEEM leaders" -> "leaders"), a name alone is the noun ("how many Malians")."""
+    m = re.search(r"\bhow many\s+(?:more\s+|of (?:them|those|these)\s+(?:were\s+)?)?", text, re.I)
     if not m:
         return ""
-    word = m.group(1)
-    return "" if word in STOPWORDS or word in _QUESTION_WORDS else word
+    toks = re.findall(r"[\w'’-]+", text[m.end():])[:4]
+    if not toks:
+        return ""
+    word = toks[0]
+    for i, tok in enumerate(toks[:-1]):
+        if not tok[:1].isupper() or tok.lower() in STOPWORDS or tok.lower() in _QUESTION_WORDS:
+            break
+        nxt = toks[i + 1]
+        # "AEEM leaders": the name qualifies the noun; "Malians needed aid": the name is the noun.
+        if nxt[:1].islower() and nxt.lower() not in STOPWORDS and not nxt.endswith("ed") and nxt not in _COUNT_VERBS:
+            word = nxt
+            break
+    word = fold(word)
+    return "" if word in STOPWORDS or word in _QUESTION_WORDS or not word.isalpha() else word
 
 
 _PREPOSITIONS = {"behind", "next", "with", "for", "against", "in", "at", "on", "by", "from", "among", "responsible",
@@ -197,16 +220,33 @@ _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being
 _GENERIC_ATTRIBUTES = {"name", "names", "number", "date", "year", "kind", "type", "role", "outcome", "result",
                        "status", "reason", "cause", "purpose", "aim", "goal", "situation", "impact", "effect",
                        "nature", "main", "total", "state", "content", "subject", "topic", "focus", "meaning",
-                       "significance", "background", "context", "extent", "scale", "level", "source", "basis"}
+                       "significance", "background", "context", "extent", "scale", "level", "source", "basis",
+                       # measures a figure answers without naming ("one latrine for every 74 residents")
+                       "ratio", "rate", "proportion", "share", "percentage", "amount", "figure", "size",
+                       "frequency", "count", "average", "median", "majority", "value", "length", "duration"}
+
+
+_MONEY_NOUN = re.compile(r"\b(fine|fined|cost|costs|budget|compensation|compensated|salary|salaries|bail|ransom|price|"
+                         r"fees?|funding|grants?|loans?|debt|allocat\w+|awarded|damages|wages?|pensions?|subsid\w+)\b")
 
 
 def _attribute(text: str) -> str:
     """The property asked of something, which the quote must name: "what is the population of
-    Timbuktu" -> "population"; "who is the president of Niger" -> "president"."""
+    Timbuktu" -> "population"; "who is the president of Niger" -> "president"; for a sum of
+    money, what the sum is ("how large was the fine" -> "fine")."""
+    if answer_type(text) == MONEY:
+        money = _MONEY_NOUN.search(fold(text))
+        if money:
+            return money.group(1)
     m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
     if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS:
         return ""
     return m.group(1)
+
+
+# Words that say how sure or how soon, not what happened ("when did they actually get out").
+_ADVERBS = {"actually", "really", "finally", "eventually", "exactly", "ultimately", "first", "initially", "officially",
+            "formally", "precisely", "roughly", "approximately", "already", "again", "then", "later", "soon"}
 
 
 def _subject(text: str) -> tuple[str, ...]:
@@ -217,7 +257,8 @@ def _subject(text: str) -> tuple[str, ...]:
         return ()
     # Words about the source itself ("publish its statement") describe a footnote, not the event.
     out = [w for w in m.group(1).split() if w not in STOPWORDS and w not in _QUESTION_WORDS
-           and w not in _LIGHT_VERBS and len(w) > 2 and not _SOURCE.fullmatch(w)]
+           and w not in _LIGHT_VERBS and w not in _AUXILIARIES and w not in _ADVERBS and len(w) > 2
+           and not _SOURCE.fullmatch(w)]
     return tuple(out[:2])
 
 
@@ -225,7 +266,9 @@ def _predicate(text: str) -> str:
     """The verb the answer must go with: right after "who" (auxiliaries skipped), or after
     "how many X were" ("how many schools were destroyed" -> "destroyed")."""
     low = fold(text) + " "
-    m = re.search(r"\bhow many [a-z]+ (?:were|was|have been|had been) ([a-z]+)\b", low)
+    m = (re.search(r"\bhow many [a-z]+ (?:were|was|have been|had been) ([a-z]+)\b", low)
+         # no auxiliary: "how many people died", "how many families fled"
+         or re.search(r"\bhow many [a-z]+ ([a-z]{3,}ed|died|fled)\b", low))
     if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in _LIGHT_VERBS and m.group(1) not in STOPWORDS:
         return m.group(1)
     m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
@@ -238,8 +281,12 @@ def _predicate(text: str) -> str:
     return ""
 
 
+_IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
+
+
 def analyse(raw: str, max_chars: int = 2000) -> Question:
     text = clean_question(raw, max_chars)
+    english_type = answer_type(text) if detect_language(text) == "en" else ""
     content = [w for w in words(text) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1]
     return Question(
         text=text,
@@ -254,4 +301,5 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),
+        identify=english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text)),
     )

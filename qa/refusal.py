@@ -8,7 +8,7 @@ from index import STOPWORDS, fold, stem, words
 
 from .answer_types import has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import ANY, CHARGE, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
+from .question import AGE, ANY, CHARGE, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -55,7 +55,7 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
     return None
 
 
-_FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY)
+_FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
@@ -74,13 +74,18 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     # worded in more ways ("tried for", "held over") than a pattern lists.
     if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
+    if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names):
+        # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
+        # repeats the description and names no one.
+        return Verdict(False, "the passage names no one", NOT_SAID_REPLY)
     if not q.english or matcher is None:
         return Verdict(True)
     if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
     if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
-    if q.subject and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
+    # A question about a source is answered by its footnote, a title that need not repeat the event.
+    if q.subject and not q.wants_source and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
     if q.predicate and " or " not in q.text and not _matches(q.predicate, scope_words, matcher, 0.55):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)

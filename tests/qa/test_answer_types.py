@@ -52,6 +52,16 @@ On 4 May, police detained Rosa Ferreira, a former spokesperson of the dissolved 
 
 In June, the ICC found Tomas Brandt guilty of pillage in Quillon. He was acquitted of the war crime of torture. In October, the ICC sentenced him to eight years in prison.
 
+In July, around 20 members of the Velmora Farmers Union (VFU) were detained without charge. Days later, the bodies of 9 of them were found near Quillon.
+
+## Budget
+
+In 2024 the ministry allocated VEL 12 million for new wells in Quillon. A court later fined the building contractor for delays.
+
+## Courts
+
+In June, an investigating judge ordered the release on bail of the detained farmers.
+
 ## Trade
 
 In March, Velmora left the Economic Community of West African States after a dispute over tariffs on cotton.
@@ -110,3 +120,23 @@ def test_a_court_named_in_full_finds_the_report_that_only_says_icc(court):
 def test_an_acronym_the_report_only_spells_out_is_found(court):
     a = court.ask("When did Velmora leave ECOWAS?")
     assert not a.abstained and "March" in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How much did the ministry allocate for wells?", "VEL 12 million"),  # a currency code, not a symbol
+    ("Approximately how many VFU members were detained?", "20"),  # the acronym qualifies what is counted
+    ("How many bodies were found near Quillon?", "9"),  # "the bodies of 9 of them"
+])
+def test_figures_worded_unusually_are_answered(court, question, expected):
+    a = court.ask(question)
+    assert not a.abstained and expected in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question", [
+    "How old is Rosa Ferreira?",  # no age anywhere: "a judge charged her" holds no age
+    "How large was the fine imposed on the building contractor?",  # "fined" with no amount
+    "Which investigating judge ordered the release of the farmers?",  # "an investigating judge": named nowhere
+])
+def test_details_the_report_leaves_out_are_not_invented(court, question):
+    a = court.ask(question)
+    assert a.abstained, (a.reason, a.text)
