@@ -5,7 +5,7 @@ import re
 
 from index import fold
 
-from .question import AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
+from .question import AGE, ANY, CHARGE, DATE, PENALTY, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -30,6 +30,8 @@ _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connectio
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating)\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
+_PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"
+                      r"punish\w*|years?|months?|life|death|lashes|flogg\w*|community service|suspended|acquitt\w*)\b", re.I)
 _CAP = re.compile(r"(?<![\w'’])([A-ZÀ-Þ][\w'’\-]+)")
 _NOT_NAMES = set(_MONTHS.split("|")) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                          "sunday", "the", "a", "an", "in", "on", "at", "also", "this", "that",
@@ -66,6 +68,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
         return bool(_DURATION.search(sentence))
     if kind == MONEY:
         return bool(_MONEY.search(sentence) or _MONEY_CODE.search(sentence))
+    if kind == PENALTY:
+        return bool(_PENALTY.search(sentence))
     if kind == AGE:
         return bool(_AGE.search(sentence))
     if kind == TITLE:

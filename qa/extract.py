@@ -27,6 +27,7 @@ class ExtractWeights:
     mentions: float = 0.3  # follow-ups: per name (up to 3) the sentence shares with the conversation
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
     when: float = 1.0  # the question names a month: a sentence naming it gains, one naming only others loses
+    number: float = 0.5  # the sentence holds a number the question gives ("10 anos" -> "10 years"), in any language
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     # Names from the conversation point at the sentence a follow-up is about ("them" = Douna's victims).
     said = {fold(n) for n in names_in(already_said)}
     asked_months = months_in(q.text)
+    asked_numbers = set(_NUMBER.findall(q.text))
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
@@ -82,7 +84,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         if asked_months:
             named = months_in(text)
             when = w.when if named & asked_months else (-w.when if named else 0.0)
-        score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align
+        numbered = w.number if asked_numbers and asked_numbers & set(_NUMBER.findall(text)) else 0.0
+        score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align + numbered
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
                  + w.mentions * min(mentions, 3) - source_penalty + when)
         out.append(Candidate(row, prow, rank, score, ok))
@@ -90,6 +93,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     return out
 
 
+# A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
+_NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 _PRONOUN_START = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|her|them|his|their|its)\b", re.I)
 
 

@@ -10,7 +10,10 @@ import numpy as np
 
 from index import STOPWORDS, Embedder, SearchIndex, fold, stem, words
 
-from .question import _QUESTION_WORDS
+from .question import _ADVERBS, _QUESTION_WORDS
+
+# Words any question may carry that no passage needs to repeat ("when did they actually get out").
+_FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "then", "now", "just"}
 
 
 class WordMatcher:
@@ -51,7 +54,7 @@ def content_words(text: str, ignore: set[str] = frozenset()) -> list[str]:
     """Folded content words of a question, without question words and ``ignore`` (document-wide terms)."""
     out = []
     for w in words(text):
-        if w in STOPWORDS or w in _QUESTION_WORDS or len(w) < 2 or w in ignore or stem(w) in ignore:
+        if w in STOPWORDS or w in _QUESTION_WORDS or w in _FILLER or len(w) < 2 or w in ignore or stem(w) in ignore:
             continue
         out.append(w)
     return list(dict.fromkeys(out))

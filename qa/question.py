@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, ANY = (
-    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "any")
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, PENALTY, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "penalty", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
     (r"\b(?:title|titled|entitled)\b", TITLE),
@@ -23,6 +23,9 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
     (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
      r"|\bin what (?:region|place|town|city)\b", PLACE),
+    # The punishment a court gave: "what sentence did he receive", "what was he sentenced to".
+    (r"\bwhat (?:\w+ )?(?:sentences?|penalt(?:y|ies)|punishments?|prison terms?|jail terms?)\b"
+     r"|\bsentenced to\s*\?|\bpunished (?:with|by)\s*\?", PENALTY),
     # The offence someone was accused of, charged with or convicted of (legal and rights reports).
     (r"\b(?:what|which)\s+(?:\w+\s+)?(?:accusations?|charges?|crimes?|offen[cs]es?|allegations?)\b"
      r"|\b(?:accused|charged|convicted|guilty|suspected)\s+(?:\w+\s+)?(?:of|with)\s*\?", CHARGE),

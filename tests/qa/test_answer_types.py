@@ -50,7 +50,7 @@ COURT = """# Velmora justice report 2024
 
 On 4 May, police detained Rosa Ferreira, a former spokesperson of the dissolved Velmora Farmers Union, at her home in Quillon. On 9 May, a judge charged her with “insulting the head of state” for taking part in a banned march in April. She was released on bail in August.
 
-In June, the ICC found Tomas Brandt guilty of pillage in Quillon. He was acquitted of the war crime of torture. In October, the ICC sentenced him to eight years in prison.
+In June, the ICC found Tomas Brandt guilty of pillage in Quillon. He was acquitted of the war crime of torture. In October, the ICC sentenced him to 8 years in prison.
 
 In July, around 20 members of the Velmora Farmers Union (VFU) were detained without charge. Days later, the bodies of 9 of them were found near Quillon.
 
@@ -80,6 +80,10 @@ Forty schools stayed closed in Quillon because of the floods, and teachers went 
     ("Why was he charged?", "reason"),
     ("How many charges were filed?", "quantity"),
     ("When was he charged with fraud?", "date"),
+    ("What sentence did she receive?", "penalty"),
+    ("What was he sentenced to?", "penalty"),
+    ("How old is the economist?", "age"),
+    ("How large was the fine?", "money"),
 ])
 def test_questions_about_an_offence_want_a_charge(question, kind):
     assert analyse(question).answer_type == kind
@@ -134,9 +138,21 @@ def test_figures_worded_unusually_are_answered(court, question, expected):
 
 @pytest.mark.parametrize("question", [
     "How old is Rosa Ferreira?",  # no age anywhere: "a judge charged her" holds no age
+    "What sentence did Rosa Ferreira receive?",  # charged and bailed, never sentenced
     "How large was the fine imposed on the building contractor?",  # "fined" with no amount
     "Which investigating judge ordered the release of the farmers?",  # "an investigating judge": named nowhere
 ])
 def test_details_the_report_leaves_out_are_not_invented(court, question):
     a = court.ask(question)
     assert a.abstained, (a.reason, a.text)
+
+
+def test_a_number_in_the_question_points_at_its_sentence_in_any_language(court):
+    # Portuguese: the words match nothing, "8" matches "8 years" (not the June conviction).
+    a = court.ask("Em que mês o TPI condenou Tomas Brandt a 8 anos de prisão?")
+    assert not a.abstained and "October" in a.text, (a.reason, a.text)
+
+
+def test_filler_words_are_not_held_against_a_passage():
+    from qa.grounding import content_words
+    assert content_words("so when did they actually get out of prison?") == ["prison"]
