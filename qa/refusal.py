@@ -87,7 +87,7 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     # A question about a source is answered by its footnote, a title that need not repeat the event.
     if q.subject and not q.wants_source and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
-    if q.predicate and " or " not in q.text and not _matches(q.predicate, scope_words, matcher, 0.45):
+    if q.predicate and " or " not in q.text and not _matches(q.predicate, scope_words, matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return Verdict(True)
 
