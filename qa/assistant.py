@@ -5,11 +5,12 @@ import logging
 import re
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from index import (STOPWORDS, Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document,
-                   load_embedder, load_index, words)
+                   load_embedder, load_index, stem, words)
 from index.collection import collection_dir, load_collection, read_collection_manifest
 from index.errors import ReportQAError
 from index.loaders import checksum, read_bytes
@@ -316,7 +317,11 @@ class Assistant:
     def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
-        query = f"{q.text} {self._initials(q.text, self.spelled_out)} {history_context}".strip()
+        aliases = self._initials(q.text, self.spelled_out)
+        query = f"{q.text} {aliases} {history_context}".strip()
+        if aliases:  # a sentence that names the thing the other way counts as naming it
+            q = replace(q, terms=tuple(dict.fromkeys(q.terms + tuple(stem(w) for w in words(aliases)
+                                                                      if w not in STOPWORDS))))
         t1 = time.perf_counter()
         models = self._models_for(q.english)
         qwords = content_words(q.text, self.meta_terms) if q.english else []

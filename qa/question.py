@@ -95,7 +95,7 @@ class Question:
     injection: bool
     task: bool  # asks the bot to do something other than answer from the report
     wants_source: bool  # asks about a cited source (a footnote), not the events
-    identify: bool = False  # asks to name someone ("which judge…", "what is the name of…"), not "who"
+    identify: bool = False  # asks to name someone or a facility ("which judge…", "which prison…"), not "who"
 
     @property
     def english(self) -> bool:
@@ -233,6 +233,13 @@ _MONEY_NOUN = re.compile(r"\b(fine|fined|cost|costs|budget|compensation|compensa
                          r"fees?|funding|grants?|loans?|debt|allocat\w+|awarded|damages|wages?|pensions?|subsid\w+)\b")
 
 
+# "In which prison…": a place of a kind the quote must name (a town or region may stand alone:
+# "Mopti" answers "which region", but only a prison answers "which prison").
+_FACILITY = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+)?(prisons?|jails?|hospitals?|clinics?|camps?|schools?|"
+                       r"universit(?:y|ies)|detention (?:centres?|centers?|facilit(?:y|ies))|military base|police stations?|"
+                       r"courts?|courthouses?|mosques?|churches?|markets?|airports?|ports?|mines?)\b")
+
+
 def _attribute(text: str) -> str:
     """The property asked of something, which the quote must name: "what is the population of
     Timbuktu" -> "population"; "who is the president of Niger" -> "president"; for a sum of
@@ -241,6 +248,9 @@ def _attribute(text: str) -> str:
         money = _MONEY_NOUN.search(fold(text))
         if money:
             return money.group(1)
+    facility = _FACILITY.search(fold(text))
+    if facility:
+        return facility.group(1)
     m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
     if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS:
         return ""
@@ -304,5 +314,6 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),
-        identify=english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text)),
+        identify=(english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
+                  or english_type == PLACE and bool(_FACILITY.search(fold(text)))),
     )
