@@ -96,6 +96,7 @@ class Question:
     task: bool  # asks the bot to do something other than answer from the report
     wants_source: bool  # asks about a cited source (a footnote), not the events
     identify: bool = False  # asks to name someone or a facility ("which judge…", "which prison…"), not "who"
+    future: bool = False  # asks what is yet to happen ("when will the next elections be held")
 
     @property
     def english(self) -> bool:
@@ -294,6 +295,8 @@ def _predicate(text: str) -> str:
     return ""
 
 
+_FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:will|shall)\b|\b(?:is|are) (?:\w+ ){0,4}going to\b"
+                              r"|\b(?:upcoming|next)\s+(?:elections?|vote|polls?|referendum|trial|hearing|session)\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 
 
@@ -314,6 +317,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),
+        future=bool(_FUTURE_QUESTION.search(text)),
         identify=(english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
                   or english_type == PLACE and bool(_FACILITY.search(fold(text)))),
     )

@@ -55,6 +55,9 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
     return None
 
 
+_FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|due (?:to|in|on|by)|set (?:for|to)|postpon\w*|"
+                     r"delay\w*|deferred|extend\w*|until|upcoming|next|forthcoming|to be held|intends?|pledged|promised|"
+                     r"announced|by (?:19|20)\d\d)\b", re.I)
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE)
 
 
@@ -74,6 +77,9 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     # worded in more ways ("tried for", "held over") than a pattern lists.
     if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
+    if q.future and not _FUTURE.search(scope if scope is not None else quoted):
+        # "When will the next elections be held?" is not answered by elections already held.
+        return Verdict(False, "the passage tells of nothing to come", NOT_SAID_REPLY)
     if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.

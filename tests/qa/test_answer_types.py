@@ -62,6 +62,10 @@ In 2024 the ministry allocated VEL 12 million for new wells in Quillon. A court 
 
 In June, an investigating judge ordered the release on bail of the detained farmers.
 
+## Politics
+
+President Marta Quill won a second term in elections held in April.
+
 ## Trade
 
 In March, Velmora left the Economic Community of West African States after a dispute over tariffs on cotton.
@@ -156,3 +160,9 @@ def test_a_number_in_the_question_points_at_its_sentence_in_any_language(court):
 def test_filler_words_are_not_held_against_a_passage():
     from qa.grounding import content_words
     assert content_words("so when did they actually get out of prison?") == ["prison"]
+
+
+def test_a_question_about_what_is_to_come_is_not_answered_by_the_past(court):
+    assert "April" in court.ask("When were the elections held?").text
+    a = court.ask("When will the next elections be held?")
+    assert a.abstained, (a.reason, a.text)
