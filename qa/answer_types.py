@@ -5,7 +5,7 @@ import re
 
 from index import fold
 
-from .question import AGE, ANY, CHARGE, DATE, PENALTY, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
+from .question import AGE, ANY, CHARGE, DATE, PENALTY, PROPORTION, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -16,7 +16,14 @@ _YEAR = r"\b(?:19|20)\d\d\b"
 _NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
 _QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|{_YEAR}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?)\b|\buntil\b|\bfor (?:a|an)\s+(?:day|week|month|year)\b", re.I)
+_DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?|minutes?)\b(?![\s-]old)|\buntil\b"
+                       rf"|\bfor (?:a|an)\s+(?:day|week|month|year)\b|\b(?:days|weeks|months|years|hours|minutes) (?:later|after)\b"
+                       rf"|\b(?:the (?:next|following) (?:day|week|month|year)|the same day|overnight|within (?:a|an|\w+) \w+)\b", re.I)
+# A day of a month: "5 July", "July 5", "5/7/2024", "2024-07-05".
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+                  rf"|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\bthirds?\b|\bquarters?\b|\bfifths?\b|\btenths?\b|\bmajority\b"
+                         r"|\bminority\b|\bmost\b|\bfew\b|\bout of\b|\b(?:one|\d+) in (?:every )?\w+\b|\bfor every\b|\bratio\b", re.I)
 _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
                    r"naira|rand|cedis?|dinars?|dirhams?|riyals?|yuan|renminbi|yen|roubles?|rubles?|lir[ae]|liras|"
                    r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?")
@@ -68,6 +75,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
         return bool(_DURATION.search(sentence))
     if kind == MONEY:
         return bool(_MONEY.search(sentence) or _MONEY_CODE.search(sentence))
+    if kind == PROPORTION:
+        return bool(_PROPORTION.search(sentence))
     if kind == PENALTY:
         return bool(_PENALTY.search(sentence))
     if kind == AGE:
@@ -111,3 +120,8 @@ _DATE_MONTH = re.compile(
 def months_in(text: str) -> set[str]:
     """Months named as dates in ``text`` ("On 5 July", "in early May", "June 2024"), lowercased."""
     return {(a or b).lower() for a, b in _DATE_MONTH.findall(text)}
+
+
+def has_day(sentence: str) -> bool:
+    """True when ``sentence`` dates something to the day ("On 5 July"), not only the month."""
+    return bool(_DAY.search(sentence))

@@ -18,6 +18,7 @@ from index.vectorstore import open_store
 
 from .config import Config
 from .extract import ExtractWeights, candidates, is_meta_name, select, with_antecedents
+from .answer_types import names_in
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
@@ -92,11 +93,26 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     return index, directory, True
 
 
+# "the Malian Association of Students and Pupils (AEEM)": a name, then its acronym in brackets.
+_DEFINED = re.compile(r"((?:[A-ZÀ-Þ][\w'’-]*(?:,|\s|–|-)+(?:(?:of|for|and|the|de|du|des|la|le|et|in|on|to)\s+)*){1,12})"
+                      r"\(([A-Z][A-Za-z&]{1,9})\)")
+
+
+def _trim_name(run: str, short: str) -> str:
+    """The name an acronym stands for, without what leads into it ("In April, the Malian
+    Association…" -> "Malian Association…"): it starts at a word with the acronym's first letter."""
+    words_ = run.strip(" ,–-").split()
+    while len(words_) > 1 and (words_[0][0] != short[0] or words_[0].endswith(",") or not words_[0][0].isupper()):
+        words_.pop(0)
+    return " ".join(words_).strip(" ,–-")
+
+
 def _read_whole(chunks: list) -> tuple[dict[str, str], str]:
     """A document's names by their initials ({"ICC": "International Criminal Court"}) and its
-    folded text, those initials included: a question may use either form of a name."""
+    folded text, those initials included: a question may use either form of a name. A name the
+    document defines ("… of Imam Mahmoud Dicko (CMAS)") wins over one guessed from initials."""
     text = " ".join(c.text for c in chunks if c.kind != "sentence")
-    spelled = {}
+    spelled = {m.group(2): _trim_name(m.group(1), m.group(2)) for m in _DEFINED.finditer(text)}
     for short, ws in acronyms(text):
         spelled.setdefault(short, " ".join(ws))
     return spelled, fold(text + " " + " ".join(spelled))
@@ -374,7 +390,7 @@ class Assistant:
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names
-                             and (not named or any(n in fold(with_antecedents(c.row, self.index)) for n in named))]
+                             and (not named or self._same_subject(c.row, best.row, named))]
             verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
                                       with_antecedents(c.row, self.index), named,
                                       f"{self._context(c)} {history_context}") for c in near]
@@ -399,6 +415,17 @@ class Assistant:
         return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
 
+    def _same_subject(self, row: int, best_row: int, named: list[str]) -> bool:
+        """Is the runner-up at ``row`` still about what the question names? It names it (or its
+        pronoun's antecedent does), it follows the best sentence directly ("Days later, the bodies
+        of 17 of them…"), or it is about someone the best sentence names ("He was sentenced…")."""
+        scope = fold(with_antecedents(row, self.index))
+        if any(n in scope for n in named) or row == best_row + 1:
+            return True
+        def people(text: str) -> set[str]:
+            return {fold(n) for n in names_in(text) if len(n) > 2 and not is_meta_name(n, self.meta_terms)}
+        return bool(people(with_antecedents(row, self.index)) & people(self.index.chunks[best_row].text))
+
     def _as_written(self, name: str) -> str:
         """A question's name (folded) as the document writes it: an acronym the document only
         spells out becomes the full name ("ecowas" -> "economic community of west african states")."""
@@ -407,9 +434,22 @@ class Assistant:
         return fold(name)
 
     def _context(self, c) -> str:
-        """The passage a candidate sentence stands in, with its heading path."""
+        """The passage a candidate sentence stands in, with its heading path; for a footnote,
+        also the paragraphs that cite it (the note names a source, they say what it is about)."""
         passage = self.index.chunks[c.passage_row]
-        return " ".join(passage.section) + " " + passage.text
+        text = " ".join(passage.section) + " " + passage.text
+        if passage.kind == "footnote":
+            text += " " + " ".join(self.index.chunks[r].text for r in self._citing(c.passage_row))
+        return text
+
+    def _citing(self, note_row: int) -> list[int]:
+        """Rows of the paragraphs (same document) whose footnotes include the note at ``note_row``."""
+        chunks, note = self.index.chunks, self.index.chunks[note_row]
+        lo, hi = 0, len(chunks)
+        if self.index.documents:
+            d = self.index.documents[self.index.doc_of_row[note_row]]
+            lo, hi = d["start"], d["end"]
+        return [r for r in range(lo, hi) if chunks[r].kind == "paragraph" and note.paragraph in chunks[r].footnotes]
 
     def _models_for(self, english: bool) -> tuple[str, ...]:
         """English questions start with the English model (fast, escalated on close calls);

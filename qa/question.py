@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, PENALTY, ANY = (
-    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "penalty", "any")
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, PENALTY, PROPORTION, ANY = (
+    "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "penalty",
+    "proportion", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
     (r"\b(?:title|titled|entitled)\b", TITLE),
-    (r"\bhow (?:long|many (?:days|weeks|months|years))\b|\bfor how long\b|\bduration\b", DURATION),
+    (r"\bhow (?:long|soon|quickly|many (?:days|weeks|months|years|hours))\b|\bfor how long\b|\bduration\b", DURATION),
+    (r"\bwhat (?:\w+ )?(?:proportion|percentage|share|fraction|percent)\b|\bhow much of\b|\bwhat part of\b", PROPORTION),
     (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
      r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*)\b", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b"
      r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
-    (r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
+    (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
     (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
      r"|\bin what (?:region|place|town|city)\b", PLACE),
@@ -97,6 +99,7 @@ class Question:
     wants_source: bool  # asks about a cited source (a footnote), not the events
     identify: bool = False  # asks to name someone or a facility ("which judge…", "which prison…"), not "who"
     future: bool = False  # asks what is yet to happen ("when will the next elections be held")
+    wants_day: bool = False  # asks for a day, not a month ("on what exact date…")
 
     @property
     def english(self) -> bool:
@@ -216,7 +219,7 @@ _LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "
                 "got", "get", "gets", "gave", "give", "put", "led", "lead", "leads", "ran", "conducted", "conduct",
                 "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says",
                 "held", "hold", "happen", "happened", "happens", "occur", "occurred", "place", "start", "started",
-                "begin", "began", "end", "ended", "first", "last"}
+                "begin", "began", "end", "ended", "first", "last", "found"}
 _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
                 "would", "can", "could", "currently", "really", "actually"}
 
@@ -295,7 +298,9 @@ def _predicate(text: str) -> str:
     return ""
 
 
+_DAY_QUESTION = re.compile(r"\b(?:what|which) (?:exact |precise |specific )?(?:day|date)\b|\bexact (?:day|date)\b", re.I)
 _FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:will|shall)\b|\b(?:is|are) (?:\w+ ){0,4}going to\b"
+                              r"|\b(?:is|are) (?:[\w-]+ ){0,6}due (?:to|for)\b"
                               r"|\b(?:upcoming|next)\s+(?:elections?|vote|polls?|referendum|trial|hearing|session)\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 
@@ -318,6 +323,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),
         future=bool(_FUTURE_QUESTION.search(text)),
+        wants_day=bool(_DAY_QUESTION.search(text)),
         identify=(english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
                   or english_type == PLACE and bool(_FACILITY.search(fold(text)))),
     )

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import has_type, quantities_with_nouns
+from .answer_types import has_day, has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import AGE, ANY, CHARGE, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
+from .question import AGE, ANY, CHARGE, PROPORTION, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -58,7 +59,7 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
 _FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|due (?:to|in|on|by)|set (?:for|to)|postpon\w*|"
                      r"delay\w*|deferred|extend\w*|until|upcoming|next|forthcoming|to be held|intends?|pledged|promised|"
                      r"announced|by (?:19|20)\d\d)\b", re.I)
-_FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE)
+_FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
@@ -77,6 +78,11 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     # worded in more ways ("tried for", "held over") than a pattern lists.
     if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
+    if q.wants_day and not has_day(quoted):
+        return Verdict(False, "the passage gives no day", NOT_SAID_REPLY)
+    if q.answer_type == AGE and names and not any(n in fold(scope if scope is not None else quoted) for n in names):
+        # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
+        return Verdict(False, f"the quote gives no age of {', '.join(names)}", NOT_SAID_REPLY)
     if q.future and not _FUTURE.search(scope if scope is not None else quoted):
         # "When will the next elections be held?" is not answered by elections already held.
         return Verdict(False, "the passage tells of nothing to come", NOT_SAID_REPLY)
@@ -116,6 +122,10 @@ def _matches(word: str, candidates: list[str], matcher: WordMatcher, threshold: 
     """``word`` or a near synonym of it among ``candidates`` (same stem counts)."""
     candidates = [c for c in candidates if c not in STOPWORDS and not c[0].isdigit()]
     if stem(word) in {stem(c) for c in candidates}:
+        return True
+    # A typo ("chaird") is close in letters, not in meaning to the model.
+    if len(word) >= 5 and any(abs(len(c) - len(word)) <= 2 and SequenceMatcher(None, word, c).ratio() >= 0.85
+                              for c in candidates):
         return True
     return bool(candidates) and float(matcher.similarity([word], candidates)[0]) >= threshold
 
