@@ -125,3 +125,16 @@ def months_in(text: str) -> set[str]:
 def has_day(sentence: str) -> bool:
     """True when ``sentence`` dates something to the day ("On 5 July"), not only the month."""
     return bool(_DAY.search(sentence))
+
+
+def age_owners(sentence: str) -> list[set[str]]:
+    """For each age in ``sentence``, the (folded) names standing right beside it: "80-year-old
+    Boubacar Karamoko Traoré" -> {"boubacar", "karamoko", "traore"}; "Dario Kesk, 29, a shop
+    steward" -> {"dario", "kesk"}; an empty set for an age with no name beside it ("he was 80")."""
+    owners = []
+    for m in _AGE.finditer(sentence):
+        before = re.findall(r"[A-ZÀ-Þ][\w'’-]+", sentence[max(0, m.start() - 40):m.start()].split(";")[-1])
+        after = re.findall(r"[A-ZÀ-Þ][\w'’-]+", sentence[m.end():m.end() + 40].split(",")[0])
+        near = after if m.group(0)[-3:].lower() == "old" else before[-3:]
+        owners.append({fold(n) for n in near if fold(n) not in _NOT_NAMES})
+    return owners

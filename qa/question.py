@@ -151,7 +151,7 @@ def _names(text: str) -> tuple[str, ...]:
         before = text[:m.start()].rstrip()
         if not before or before[-1] in ".?!:;\"“(" or word.lower() in STOPWORDS or word.lower() in _QUESTION_WORDS:
             continue
-        out.append(word.rstrip("'’s").rstrip("'’"))
+        out.append(re.sub(r"['’]s?$", "", word))  # the possessive, not every trailing s ("Tobias")
     return tuple(out)
 
 

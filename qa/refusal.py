@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import has_day, has_type, quantities_with_nouns
+from .answer_types import age_owners, has_day, has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
 from .question import AGE, ANY, CHARGE, PROPORTION, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
 
@@ -36,8 +36,10 @@ def unknown_names(q: Question, document_text: str) -> list[str]:
         return []
     by_initials = {fold(w) for short, ws in acronyms(q.text)
                    if re.search(rf"\b{short.lower()}\b", document_text) for w in ws}
-    return [n for n in q.names if not _acronym(n) and len(n) > 2 and fold(n) not in document_text
-            and fold(n) not in by_initials]
+    def mentioned(name: str) -> bool:  # "Malians" is mentioned where "Malian" is
+        f = fold(name)
+        return f in document_text or f in by_initials or (f.endswith("s") and f[:-1] in document_text)
+    return [n for n in q.names if not _acronym(n) and len(n) > 2 and not mentioned(n)]
 
 
 def question_verdict(q: Question, *, document_text: str, top_similarity: float | None,
@@ -80,9 +82,13 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
     if q.wants_day and not has_day(quoted):
         return Verdict(False, "the passage gives no day", NOT_SAID_REPLY)
-    if q.answer_type == AGE and names and not any(n in fold(scope if scope is not None else quoted) for n in names):
+    people = [n for n in names if not any(a.isupper() and fold(a) == n for a in q.names)]  # not "FNM"
+    if q.answer_type == AGE and people:
         # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
-        return Verdict(False, f"the quote gives no age of {', '.join(names)}", NOT_SAID_REPLY)
+        owners = age_owners(quoted)
+        about = any(n in fold(scope if scope is not None else quoted) for n in people)
+        if not about or (owners and all(o and not o & set(people) for o in owners)):
+            return Verdict(False, f"the quote gives no age of {', '.join(people)}", NOT_SAID_REPLY)
     if q.future and not _FUTURE.search(scope if scope is not None else quoted):
         # "When will the next elections be held?" is not answered by elections already held.
         return Verdict(False, "the passage tells of nothing to come", NOT_SAID_REPLY)

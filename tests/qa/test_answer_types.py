@@ -62,6 +62,10 @@ In 2024 the ministry allocated VEL 12 million for new wells in Quillon. A court 
 
 In June, an investigating judge ordered the release on bail of the detained farmers.
 
+## Workers
+
+About 9% of the complaints filed by farm workers led to an inspection, as the ministry employs only 30 inspectors. Union leader Tobias Renk spoke at the May rally in Quillon, beside Dario Kesk, 29, a shop steward.
+
 ## Politics
 
 President Marta Quill won a second term in elections held in April.
@@ -166,3 +170,29 @@ def test_a_question_about_what_is_to_come_is_not_answered_by_the_past(court):
     assert "April" in court.ask("When were the elections held?").text
     a = court.ask("When will the next elections be held?")
     assert a.abstained, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What share of the complaints by farm workers resulted in an inspection?", "9%"),
+    ("How old is Dario Kesk?", "29"),
+    ("On what exact day in May was Rosa Ferreira detained?", "4 May"),
+])
+def test_proportions_ages_and_days_are_quoted(court, question, expected):
+    a = court.ask(question)
+    assert not a.abstained and expected in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question", [
+    "How old is union leader Tobias Renk?",  # the age beside him is Dario Kesk's
+    "On what exact day in July were the VFU members detained?",  # only "In July"
+])
+def test_a_fact_about_someone_else_or_only_a_month_is_not_an_answer(court, question):
+    a = court.ask(question)
+    assert a.abstained, (a.reason, a.text)
+
+
+def test_names_keep_their_last_letter_and_typos_match_by_letters():
+    from qa.refusal import _matches
+    assert analyse("How old is Tobias Renk?").names == ("Tobias", "Renk")
+    assert analyse("What did Amnesty's statement say?").names == ("Amnesty",)
+    assert _matches("chaird", ["chaired", "board"], None, 0.9)  # no model needed for a typo
