@@ -38,7 +38,8 @@ def unknown_names(q: Question, document_text: str) -> list[str]:
                    if re.search(rf"\b{short.lower()}\b", document_text) for w in ws}
     def mentioned(name: str) -> bool:  # "Malians" is mentioned where "Malian" is
         f = fold(name)
-        return f in document_text or f in by_initials or (f.endswith("s") and f[:-1] in document_text)
+        return (f in document_text or f in by_initials
+                or (len(f) > 4 and f.endswith("s") and re.search(rf"\b{re.escape(f[:-1])}\b", document_text) is not None))
     return [n for n in q.names if not _acronym(n) and len(n) > 2 and not mentioned(n)]
 
 
