@@ -59,7 +59,7 @@ class Config:
     # when the top two passages are closer than ``escalate_margin`` (fused z-score units).
     english_models: tuple[str, ...] = ("minilm",)
     multilingual_models: tuple[str, ...] = ("e5",)
-    escalate_margin: float = 0.5
+    escalate_margin: float = 1.0
     # Refusal: the best passage must clear this cosine to count as on-topic at all (per model,
     # first one computed wins).
     min_topic_similarity: dict = field(default_factory=lambda: {"e5": 0.78, "minilm": 0.2})

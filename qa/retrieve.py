@@ -61,7 +61,7 @@ class Retriever:
     """
 
     def __init__(self, index: SearchIndex, embedders: dict[str, Embedder], *, bm25_weight: float = 0.5,
-                 sentence_weight: float = 0.5, footnote_penalty: float = 1.0, store: VectorStore | None = None,
+                 sentence_weight: float = 0.5, footnote_penalty: float = 2.0, store: VectorStore | None = None,
                  exact_limit: int = 50_000, k: int = 100, sample: int = 4096) -> None:
         self.index = index
         self.store = store or FaissStore(index)
