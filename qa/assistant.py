@@ -368,9 +368,12 @@ class Assistant:
         cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
                            FOLLOWUP_WEIGHTS if history_context else None)
         top_sim, min_sim = None, 0.0
-        for key, floor in self.config.min_topic_similarity.items():
-            if key in r.dense and r.ranked:
-                top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floor
+        # The topic floor of the model that first read the question: an escalation to a second
+        # model (a close call) must not swap in that model's stricter floor.
+        floors = self.config.min_topic_similarity
+        for key in [*self._models_for(q.english), *floors]:
+            if key in floors and key in r.dense and r.ranked:
+                top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floors[key]
                 break
         verdict = question_verdict(q, document_text=self.document_text, top_similarity=top_sim,
                                    min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
