@@ -196,3 +196,17 @@ def test_names_keep_their_last_letter_and_typos_match_by_letters():
     assert analyse("How old is Tobias Renk?").names == ("Tobias", "Renk")
     assert analyse("What did Amnesty's statement say?").names == ("Amnesty",)
     assert _matches("chaird", ["chaired", "board"], None, 0.9)  # no model needed for a typo
+
+
+@pytest.mark.parametrize("sentence, kind, holds", [
+    ("only 8% of the complaints led to an inspection", "proportion", True),
+    ("one in five families had no latrine", "proportion", True),
+    ("1,870 inspections, down from 2,310 in 2023", "proportion", False),  # a year is not a denominator
+    ("On 27 May, 80-year-old Boubacar Karamoko Traoré was arrested", "duration", False),  # an age is not a duration
+    ("Days later, the bodies were discovered", "duration", True),
+    ("found that ORC 64 million was missing", "money", True),
+    ("punishable by two years' imprisonment and a fine", "money", False),
+])
+def test_answer_types_in_sentences(sentence, kind, holds):
+    from qa.answer_types import has_type
+    assert has_type(sentence, kind) is holds
