@@ -23,7 +23,7 @@ _DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?|minu
 _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
                   rf"|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
 _PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\bthirds?\b|\bquarters?\b|\bfifths?\b|\btenths?\b|\bmajority\b"
-                         r"|\bminority\b|\bout of\b|\b(?:one|\d+) in (?:every )?(?:\d+|two|three|four|five|six|seven|eight|"
+                         r"|\bminority\b|\bout of\b|\b(?:one|\d+) in (?:every )?(?:(?!(?:19|20)\d\d\b)\d+\b|two|three|four|five|six|seven|eight|"
                          r"nine|ten|twenty|hundred)\b|\bfor every\b|\bratio\b", re.I)
 _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
                    r"naira|rand|cedis?|dinars?|dirhams?|riyals?|yuan|renminbi|yen|roubles?|rubles?|lir[ae]|liras|"
