@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -107,15 +108,26 @@ def _trim_name(run: str, short: str) -> str:
     return " ".join(words_).strip(" ,–-")
 
 
-def _read_whole(chunks: list) -> tuple[dict[str, str], str]:
-    """A document's names by their initials ({"ICC": "International Criminal Court"}) and its
-    folded text, those initials included: a question may use either form of a name. A name the
-    document defines ("… of Imam Mahmoud Dicko (CMAS)") wins over one guessed from initials."""
-    text = " ".join(c.text for c in chunks if c.kind != "sentence")
-    spelled = {m.group(2): _trim_name(m.group(1), m.group(2)) for m in _DEFINED.finditer(text)}
-    for short, ws in acronyms(text):
-        spelled.setdefault(short, " ".join(ws))
-    return spelled, fold(text + " " + " ".join(spelled))
+class _WholeText:
+    """A document's folded text for the checks on a question's names, and (worked out on first
+    need, as most questions never ask) its names by their initials: {"ICC": "International
+    Criminal Court"}. A name the document defines ("… of Imam Mahmoud Dicko (CMAS)") wins over
+    one guessed from initials."""
+
+    def __init__(self, chunks: list) -> None:
+        self.raw = " ".join(c.text for c in chunks if c.kind != "sentence")
+        self.folded = fold(self.raw)
+
+    @cached_property
+    def spelled(self) -> dict[str, str]:
+        spelled = {m.group(2): _trim_name(m.group(1), m.group(2)) for m in _DEFINED.finditer(self.raw)}
+        for short, ws in acronyms(self.raw):
+            spelled.setdefault(short, " ".join(ws))
+        return spelled
+
+    @cached_property
+    def initials(self) -> str:
+        return fold(" ".join(self.spelled))
 
 
 class Assistant:
@@ -146,13 +158,13 @@ class Assistant:
         self.title = doc_meta.get("title", "")
         if self.index.documents:  # a collection: each question is answered within one document (_focus)
             self.meta_terms, self.document_text = meta_terms_for("", ""), ""
-            self.spelled_out: dict[str, str] = {}
+            self.whole = _WholeText([])
         else:
             self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
-            self.spelled_out, text = _read_whole(self.index.chunks)
-            self.document_text = text + " " + " ".join(self.meta_terms)
+            self.whole = _WholeText(self.index.chunks)
+            self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
         self._whole = (self.title, self.meta_terms, self.document_text)
-        self._doc_text: dict[int, tuple[dict[str, str], str]] = {}
+        self._doc_text: dict[int, _WholeText] = {}
         self._lock = threading.Lock()
         self.default_scope = self.resolve_documents(self.config.documents) if self.config.documents else None
         self.load_ms = (time.perf_counter() - t0) * 1000
@@ -251,6 +263,11 @@ class Assistant:
             return [scope[0] if scope else 0]
         return route_order(r.ranked, self.index.doc_of_row)[:20]
 
+    @property
+    def spelled_out(self) -> dict[str, str]:
+        """The current document's names by their initials."""
+        return self.whole.spelled
+
     def _initials(self, text: str, spelled_out: dict[str, str] | None = None) -> str:
         """What the question's names are called in the indexed text, so that both BM25 and the
         models meet the report's own words: the acronym for a name the question spells out
@@ -258,7 +275,7 @@ class Assistant:
         the full name for an acronym the document never uses ("ECOWAS" -> "Economic Community
         of West African States")."""
         found = [short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row]
-        for tok in re.findall(r"\b[A-Z]{3,}\b", text) if spelled_out else ():
+        for tok in re.findall(r"\b[A-Z]{3,}\b", text) if spelled_out is not None else ():
             if tok in spelled_out:  # also where the document uses both: the full name may stand alone
                 found.append(spelled_out[tok])
         return " ".join(dict.fromkeys(found))
@@ -292,9 +309,9 @@ class Assistant:
         if doc not in self._doc_text:
             if len(self._doc_text) > 256:
                 self._doc_text.clear()
-            self._doc_text[doc] = _read_whole(self.index.chunks[d["start"]:d["end"]])
-        self.spelled_out, text = self._doc_text[doc]
-        self.document_text = text + " " + " ".join(self.meta_terms)
+            self._doc_text[doc] = _WholeText(self.index.chunks[d["start"]:d["end"]])
+        self.whole = self._doc_text[doc]
+        self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
 
     @property
     def document_title(self) -> str:
@@ -333,7 +350,8 @@ class Assistant:
     def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
-        aliases = self._initials(q.text, self.spelled_out)
+        # The document's initials are worked out only for a question with an acronym in it.
+        aliases = self._initials(q.text, self.spelled_out if re.search(r"\b[A-Z]{3,}\b", q.text) else None)
         query = f"{q.text} {aliases} {history_context}".strip()
         if aliases:  # a sentence that names the thing the other way counts as naming it
             q = replace(q, terms=tuple(dict.fromkeys(q.terms + tuple(stem(w) for w in words(aliases)
@@ -375,7 +393,8 @@ class Assistant:
             if key in floors and key in r.dense and r.ranked:
                 top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floors[key]
                 break
-        verdict = question_verdict(q, document_text=self.document_text, top_similarity=top_sim,
+        verdict = question_verdict(q, document_text=self.document_text, initials=lambda: self.whole.initials,
+                                   top_similarity=top_sim,
                                    min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
         chosen = []
         if verdict is None:
@@ -387,7 +406,8 @@ class Assistant:
             initials = {fold(w): short.lower() for short, ws in acronyms(q.text)
                         if short.lower() in self.index.vocab_row for w in ws}
             named = [form for n in q.names
-                     if len(n) > 2 and not is_meta_name(n, self.meta_terms) and fold(n) in self.document_text
+                     if len(n) > 2 and not is_meta_name(n, self.meta_terms)
+                     and (fold(n) in self.document_text or n.isupper() and n in self.spelled_out)
                      for form in (self._as_written(n), initials.get(fold(n))) if form] if q.english else []
             named = list(dict.fromkeys(named))  # any one form found is enough
             near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row

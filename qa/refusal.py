@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
@@ -29,9 +30,10 @@ def _acronym(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
-def unknown_names(q: Question, document_text: str) -> list[str]:
+def unknown_names(q: Question, document_text: str, initials: Callable[[], str] | None = None) -> list[str]:
     """Names in an English question that the document never mentions, neither spelled out nor
-    by its initials ("International Criminal Court" in a report that only says "ICC")."""
+    by its initials ("International Criminal Court" in a report that only says "ICC"; "ECOWAS"
+    in one that only spells it out: ``initials`` gives the document's, asked only when needed)."""
     if not q.english:
         return []
     by_initials = {fold(w) for short, ws in acronyms(q.text)
@@ -39,12 +41,13 @@ def unknown_names(q: Question, document_text: str) -> list[str]:
     def mentioned(name: str) -> bool:  # "Malians" is mentioned where "Malian" is
         f = fold(name)
         return (f in document_text or f in by_initials
-                or (len(f) > 4 and f.endswith("s") and re.search(rf"\b{re.escape(f[:-1])}\b", document_text) is not None))
+                or (len(f) > 4 and f.endswith("s") and re.search(rf"\b{re.escape(f[:-1])}\b", document_text) is not None)
+                or (initials is not None and name.isupper() and re.search(rf"\b{re.escape(f)}\b", initials()) is not None))
     return [n for n in q.names if not _acronym(n) and len(n) > 2 and not mentioned(n)]
 
 
 def question_verdict(q: Question, *, document_text: str, top_similarity: float | None,
-                     min_similarity: float) -> Verdict | None:
+                     min_similarity: float, initials: Callable[[], str] | None = None) -> Verdict | None:
     """Checks on the question alone; a Verdict when it cannot be answered from the report."""
     if q.injection:
         return Verdict(False, "instruction", INJECTION_REPLY)
@@ -52,7 +55,7 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
         return Verdict(False, "task", TASK_REPLY)
     if top_similarity is not None and top_similarity < min_similarity:
         return Verdict(False, "off topic", NOT_SAID_REPLY)
-    unknown = unknown_names(q, document_text)
+    unknown = unknown_names(q, document_text, initials)
     if unknown:
         return Verdict(False, f"not in the report: {', '.join(unknown)}",
                        f"The report does not mention {', '.join(unknown)}.")
