@@ -21,11 +21,22 @@ _WORD = re.compile(r"\d[\d,.]*\d|\w+", re.UNICODE)
 _stemmer = Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
+def _drop_combining() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark (built once: the same marks
+    ``unicodedata.combining`` names, dropped by one C loop instead of a Python one per char)."""
+    marks = {cp: None for cp in range(0x300, 0x30000) if unicodedata.combining(chr(cp))}
+    marks.update({cp: None for cp in range(0xE0000, 0xE1000) if unicodedata.combining(chr(cp))})
+    marks[ord("’")] = ord("'")
+    return marks
+
+
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Ségou" and "segou" meet."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.lower()).translate(_drop_combining())
 
 
 @lru_cache(maxsize=16384)
