@@ -61,6 +61,16 @@ def names_in(sentence: str) -> list[str]:
     return out
 
 
+# A title is a quoted phrase of two words or more, not a scare-quoted word.
+_TITLE = re.compile(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»")
+# Answer type -> what a sentence holding one contains (any of the patterns).
+_PATTERNS: dict[str, tuple[re.Pattern, ...]] = {
+    QUANTITY: (_QUANTITY,), DATE: (_DATE,), DURATION: (_DURATION,), MONEY: (_MONEY, _MONEY_CODE),
+    PROPORTION: (_PROPORTION,), PENALTY: (_PENALTY,), AGE: (_AGE,), TITLE: (_TITLE,), CHARGE: (_CHARGE,),
+    REASON: (_REASON,),
+}
+
+
 def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -> bool:
     """True when ``sentence`` holds something of answer type ``kind``.
 
@@ -68,27 +78,8 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
     """
     if kind == ANY:
         return True
-    if kind == QUANTITY:
-        return bool(_QUANTITY.search(sentence))
-    if kind == DATE:
-        return bool(_DATE.search(sentence))
-    if kind == DURATION:
-        return bool(_DURATION.search(sentence))
-    if kind == MONEY:
-        return bool(_MONEY.search(sentence) or _MONEY_CODE.search(sentence))
-    if kind == PROPORTION:
-        return bool(_PROPORTION.search(sentence))
-    if kind == PENALTY:
-        return bool(_PENALTY.search(sentence))
-    if kind == AGE:
-        return bool(_AGE.search(sentence))
-    if kind == TITLE:
-        # A title is a quoted phrase of two words or more, not a scare-quoted word.
-        return bool(re.search(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»", sentence))
-    if kind == CHARGE:
-        return bool(_CHARGE.search(sentence))
-    if kind == REASON:
-        return bool(_REASON.search(sentence))
+    if kind in _PATTERNS:
+        return any(p.search(sentence) for p in _PATTERNS[kind])
     if kind in (PERSON_OR_ORG, PLACE):
         return any(fold(n) not in question_words for n in names_in(sentence))
     return True
