@@ -339,7 +339,7 @@ def update_collection(directory: Path, paths: Iterable[Path], embedders: dict[st
     parts: dict[str, DocPart] = {}
     total_files = len(files)
     word_cache: dict[str, np.ndarray] = {}
-    for rec in [] if reembed else records[:50]:  # words already embedded for documents in the collection
+    for rec in [] if restale else records[:50]:  # words already embedded for documents in the collection
         try:
             folder = docs_dir / rec["folder"]
             ws = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))

@@ -22,9 +22,10 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=1)
-def _drop_combining() -> dict[int, None]:
+def _drop_combining() -> dict[int, int | None]:
     """A ``str.translate`` table deleting every combining mark (built once: the same marks
-    ``unicodedata.combining`` names, dropped by one C loop instead of a Python one per char)."""
+    ``unicodedata.combining`` names, dropped by one C loop instead of a Python one per char)
+    and straightening the curly apostrophe."""
     marks = {cp: None for cp in range(0x300, 0x30000) if unicodedata.combining(chr(cp))}
     marks.update({cp: None for cp in range(0xE0000, 0xE1000) if unicodedata.combining(chr(cp))})
     marks[ord("’")] = ord("'")

@@ -5,7 +5,8 @@ import re
 
 from index import fold
 
-from .question import AGE, ANY, CHARGE, DATE, PENALTY, PROPORTION, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, REASON, TITLE
+from .question import (AGE, ANY, CHARGE, DATE, DURATION, MONEY, PENALTY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY,
+                       REASON, TITLE)
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from dataclasses import replace
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -23,7 +22,8 @@ from .answer_types import names_in
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
-from .question import acronyms, analyse, clean_question, detect_language, unsupported_script
+from .aliases import DocumentNames, acronyms
+from .question import analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -94,42 +94,6 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     return index, directory, True
 
 
-# "the Malian Association of Students and Pupils (AEEM)": a name, then its acronym in brackets.
-_DEFINED = re.compile(r"((?:[A-ZÀ-Þ][\w'’-]*(?:,|\s|–|-)+(?:(?:of|for|and|the|de|du|des|la|le|et|in|on|to)\s+)*){1,12})"
-                      r"\(([A-Z][A-Za-z&]{1,9})\)")
-
-
-def _trim_name(run: str, short: str) -> str:
-    """The name an acronym stands for, without what leads into it ("In April, the Malian
-    Association…" -> "Malian Association…"): it starts at a word with the acronym's first letter."""
-    words_ = run.strip(" ,–-").split()
-    while len(words_) > 1 and (words_[0][0] != short[0] or words_[0].endswith(",") or not words_[0][0].isupper()):
-        words_.pop(0)
-    return " ".join(words_).strip(" ,–-")
-
-
-class _WholeText:
-    """A document's folded text for the checks on a question's names, and (worked out on first
-    need, as most questions never ask) its names by their initials: {"ICC": "International
-    Criminal Court"}. A name the document defines ("… of Imam Mahmoud Dicko (CMAS)") wins over
-    one guessed from initials."""
-
-    def __init__(self, chunks: list) -> None:
-        self.raw = " ".join(c.text for c in chunks if c.kind != "sentence")
-        self.folded = fold(self.raw)
-
-    @cached_property
-    def spelled(self) -> dict[str, str]:
-        spelled = {m.group(2): _trim_name(m.group(1), m.group(2)) for m in _DEFINED.finditer(self.raw)}
-        for short, ws in acronyms(self.raw):
-            spelled.setdefault(short, " ".join(ws))
-        return spelled
-
-    @cached_property
-    def initials(self) -> str:
-        return fold(" ".join(self.spelled))
-
-
 class Assistant:
     """Load once, then ``ask``. Thread-safe: one question is answered at a time per instance."""
 
@@ -158,13 +122,13 @@ class Assistant:
         self.title = doc_meta.get("title", "")
         if self.index.documents:  # a collection: each question is answered within one document (_focus)
             self.meta_terms, self.document_text = meta_terms_for("", ""), ""
-            self.whole = _WholeText([])
+            self.whole = DocumentNames([])
         else:
             self.meta_terms = meta_terms_for(self.title, doc_meta.get("source", ""))
-            self.whole = _WholeText(self.index.chunks)
+            self.whole = DocumentNames(self.index.chunks)
             self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
         self._whole = (self.title, self.meta_terms, self.document_text)
-        self._doc_text: dict[int, _WholeText] = {}
+        self._doc_text: dict[int, DocumentNames] = {}
         self._lock = threading.Lock()
         self.default_scope = self.resolve_documents(self.config.documents) if self.config.documents else None
         self.load_ms = (time.perf_counter() - t0) * 1000
@@ -268,16 +232,20 @@ class Assistant:
         """The current document's names by their initials."""
         return self.whole.spelled
 
-    def _initials(self, text: str, spelled_out: dict[str, str] | None = None) -> str:
+    def _indexed_initials(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(acronym, words) for each name ``text`` spells out whose initials the index uses."""
+        return [(short, ws) for short, ws in acronyms(text) if short.lower() in self.index.vocab_row]
+
+    def _initials(self, text: str, expand: bool = False) -> str:
         """What the question's names are called in the indexed text, so that both BM25 and the
         models meet the report's own words: the acronym for a name the question spells out
-        ("International Criminal Court" -> "ICC"), and (given the document's ``spelled_out``)
-        the full name for an acronym the document never uses ("ECOWAS" -> "Economic Community
-        of West African States")."""
-        found = [short for short, _ in acronyms(text) if short.lower() in self.index.vocab_row]
-        for tok in re.findall(r"\b[A-Z]{3,}\b", text) if spelled_out is not None else ():
-            if tok in spelled_out:  # also where the document uses both: the full name may stand alone
-                found.append(spelled_out[tok])
+        ("International Criminal Court" -> "ICC"), and (``expand``, within the current
+        document) the full name for an acronym ("ECOWAS" -> "Economic Community of West
+        African States"), also where the document uses both: the full name may stand alone."""
+        found = [short for short, _ in self._indexed_initials(text)]
+        asked = re.findall(r"\b[A-Z]{3,}\b", text) if expand else []
+        if asked:  # the document's initials are worked out only for a question with an acronym
+            found += [self.spelled_out[tok] for tok in asked if tok in self.spelled_out]
         return " ".join(dict.fromkeys(found))
 
     def _named_documents(self, text: str, scope: tuple[int, ...] | None) -> tuple[int, ...] | None:
@@ -309,7 +277,7 @@ class Assistant:
         if doc not in self._doc_text:
             if len(self._doc_text) > 256:
                 self._doc_text.clear()
-            self._doc_text[doc] = _WholeText(self.index.chunks[d["start"]:d["end"]])
+            self._doc_text[doc] = DocumentNames(self.index.chunks[d["start"]:d["end"]])
         self.whole = self._doc_text[doc]
         self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
 
@@ -350,8 +318,7 @@ class Assistant:
     def _answer_once(self, text: str, history, t0: float) -> Answer:
         q = analyse(text, self.config.max_question_chars)
         history_context = context_for(q.text, history, len(q.terms))
-        # The document's initials are worked out only for a question with an acronym in it.
-        aliases = self._initials(q.text, self.spelled_out if re.search(r"\b[A-Z]{3,}\b", q.text) else None)
+        aliases = self._initials(q.text, expand=True)
         query = f"{q.text} {aliases} {history_context}".strip()
         if aliases:  # a sentence that names the thing the other way counts as naming it
             q = replace(q, terms=tuple(dict.fromkeys(q.terms + tuple(stem(w) for w in words(aliases)
@@ -403,8 +370,7 @@ class Assistant:
             best = cands[0]
             # Names the question gives that the report uses (an unknown acronym such as "WFP" cannot be checked).
             # A name spelled out in the question stands for its initials where the report uses them.
-            initials = {fold(w): short.lower() for short, ws in acronyms(q.text)
-                        if short.lower() in self.index.vocab_row for w in ws}
+            initials = {fold(w): short.lower() for short, ws in self._indexed_initials(q.text) for w in ws}
             named = [form for n in q.names
                      if len(n) > 2 and not is_meta_name(n, self.meta_terms)
                      and (fold(n) in self.document_text or n.isupper() and n in self.spelled_out)
@@ -442,12 +408,12 @@ class Assistant:
         """Is the runner-up at ``row`` still about what the question names? It names it (or its
         pronoun's antecedent does), it follows the best sentence directly ("Days later, the bodies
         of 17 of them…"), or it is about someone the best sentence names ("He was sentenced…")."""
-        scope = fold(with_antecedents(row, self.index))
-        if any(n in scope for n in named) or row == best_row + 1:
+        scope = with_antecedents(row, self.index)
+        if any(n in fold(scope) for n in named) or row == best_row + 1:
             return True
         def people(text: str) -> set[str]:
             return {fold(n) for n in names_in(text) if len(n) > 2 and not is_meta_name(n, self.meta_terms)}
-        return bool(people(with_antecedents(row, self.index)) & people(self.index.chunks[best_row].text))
+        return bool(people(scope) & people(self.index.chunks[best_row].text))
 
     def _as_written(self, name: str) -> str:
         """A question's name (folded) as the document writes it: an acronym the document only

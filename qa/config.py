@@ -60,8 +60,8 @@ class Config:
     english_models: tuple[str, ...] = ("minilm",)
     multilingual_models: tuple[str, ...] = ("e5",)
     escalate_margin: float = 1.0
-    # Refusal: the best passage must clear this cosine to count as on-topic at all (per model,
-    # first one computed wins).
+    # Refusal: the best passage must clear this cosine to count as on-topic at all (per model:
+    # the floor of the model that first read the question, even after an escalation).
     min_topic_similarity: dict = field(default_factory=lambda: {"e5": 0.78, "minilm": 0.2})
     # A last guard for questions that match nothing: few question words in the passage
     # (literally or by synonym) and a weak word-by-word match of the quote.

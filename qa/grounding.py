@@ -13,7 +13,7 @@ from index import STOPWORDS, Embedder, SearchIndex, fold, stem, words
 from .question import _ADVERBS, _QUESTION_WORDS
 
 # Words any question may carry that no passage needs to repeat ("when did they actually get out").
-_FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "then", "now", "just"}
+_FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "now", "just"}
 
 
 class WordMatcher:

@@ -19,7 +19,7 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
      r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*)\b", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
-    (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:proportion|percentage|share|fraction|number)\b"
+    (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"
      r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
     (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
@@ -155,37 +155,6 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_CONNECTORS = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "et", "&"}
-
-
-def acronyms(text: str, max_words: int = 8) -> list[tuple[str, tuple[str, ...]]]:
-    """(initials, the words they stand for, as written) for each run of three or more capitalised words:
-    "the International Criminal Court" -> ("ICC", ("International", "Criminal", "Court")).
-    Connectors inside a run are skipped ("Office for the Coordination of Humanitarian Affairs"
-    -> "OCHA") and also tried as letters ("Economic Community of West African States" ->
-    "ECOWAS"); every sub-run counts, so a capitalised word before the name does no harm. Two
-    words make two-letter initials, which match too much by chance."""
-    out: list[tuple[str, tuple[str, ...]]] = []
-    run: list[str] = []  # capitalised words and the connectors between them
-    for tok in re.findall(r"[\w'’&-]+", text) + [""]:
-        if tok[:1].isupper() and tok[:1].isalpha() and not tok.isupper():
-            run.append(tok)
-            continue
-        if tok.lower() in _CONNECTORS and run:
-            run.append(tok.lower())
-            continue
-        caps = [i for i, w in enumerate(run) if w[:1].isupper()]
-        for a in range(len(caps)):
-            for b in range(a + 2, min(len(caps), a + max_words)):
-                span = tuple(run[caps[a]:caps[b] + 1])
-                name = [w for w in span if w[:1].isupper()]
-                out.append(("".join(w[0] for w in name).upper(), span))
-                if len(span) > len(name):
-                    out.append(("".join(w[0] for w in span).upper(), span))
-        run = []
-    return list(dict.fromkeys(out))
-
-
 _COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left", "lost", "went", "got", "lack",
                 "face", "fell", "took", "make", "made", "saw", "hold", "held", "own", "use", "receive", "get"}
 
@@ -244,15 +213,15 @@ _FACILITY = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+)?(prisons?|jails?|hosp
                        r"courts?|courthouses?|mosques?|churches?|markets?|airports?|ports?|mines?)\b")
 
 
-def _attribute(text: str) -> str:
+def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
     """The property asked of something, which the quote must name: "what is the population of
     Timbuktu" -> "population"; "who is the president of Niger" -> "president"; for a sum of
-    money, what the sum is ("how large was the fine" -> "fine")."""
-    if answer_type(text) == MONEY:
+    money (``kind``), what the sum is ("how large was the fine" -> "fine"); the kind of place a
+    "which prison" question asks for (``facility``)."""
+    if kind == MONEY:
         money = _MONEY_NOUN.search(fold(text))
         if money:
             return money.group(1)
-    facility = _FACILITY.search(fold(text))
     if facility:
         return facility.group(1)
     m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
@@ -307,23 +276,24 @@ _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|
 
 def analyse(raw: str, max_chars: int = 2000) -> Question:
     text = clean_question(raw, max_chars)
-    english_type = answer_type(text) if detect_language(text) == "en" else ""
+    language, kind = detect_language(text), answer_type(text)
+    facility = _FACILITY.search(fold(text))
     content = [w for w in words(text) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1]
     return Question(
         text=text,
-        language=detect_language(text),
-        answer_type=answer_type(text),
+        language=language,
+        answer_type=kind,
         terms=tuple(dict.fromkeys(stem(w) for w in content)),
         names=_names(text),
         focus=_focus(text),
         predicate=_predicate(text),
-        attribute=_attribute(text),
+        attribute=_attribute(text, kind, facility),
         subject=_subject(text),
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),
         future=bool(_FUTURE_QUESTION.search(text)),
         wants_day=bool(_DAY_QUESTION.search(text)),
-        identify=(english_type == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
-                  or english_type == PLACE and bool(_FACILITY.search(fold(text)))),
+        identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
+                                       or kind == PLACE and facility is not None),
     )

@@ -10,7 +10,8 @@ from index import STOPWORDS, fold, stem, words
 
 from .answer_types import age_owners, has_day, has_type, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
-from .question import AGE, ANY, CHARGE, PROPORTION, acronyms, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, QUANTITY, Question
+from .aliases import acronyms
+from .question import AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -86,8 +87,9 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
     if q.wants_day and not has_day(quoted):
         return Verdict(False, "the passage gives no day", NOT_SAID_REPLY)
-    people = [n for n in names if not any(a.isupper() and fold(a) == n for a in q.names)]  # not "FNM"
-    if q.answer_type == AGE and people:
+    people = [n for n in names if not any(a.isupper() and fold(a) == n for a in q.names)] \
+        if q.answer_type == AGE else []  # not "FNM"
+    if people:
         # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
         owners = age_owners(quoted)
         about = any(n in fold(scope if scope is not None else quoted) for n in people)

@@ -5,7 +5,8 @@ import pytest
 
 from qa import Assistant
 from qa.answer_types import months_in
-from qa.question import acronyms, analyse
+from qa.aliases import acronyms
+from qa.question import analyse
 
 
 @pytest.mark.parametrize("text, months", [
