@@ -78,7 +78,7 @@ class SearchIndex:
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.vocab_row = {w: i for i, w in enumerate(self.vocab)}
         self.children: dict[str, list[int]] = {}
-        self._doc_bm25: dict[int, list[tuple[np.ndarray, Bm25Index]]] = {}
+        self._doc_bm25: dict[tuple[int, str], Bm25Index] = {}
         for i, c in enumerate(self.chunks):
             if c.parent:
                 self.children.setdefault(c.parent, []).append(i)
@@ -96,27 +96,29 @@ class SearchIndex:
         """
         out = np.zeros(len(self.chunks), dtype=np.float32)
         if doc is not None and self.documents:
-            for rows, bm25 in self._document_bm25(doc):
-                out[rows] = bm25.scores(query)
+            d = self.documents[doc]
+            for level, rows in self.level_rows.items():
+                bm25 = self.bm25[level]
+                # The document's rows of a level are one run of it (rows ascend).
+                a, b = int(np.searchsorted(rows, d["start"])), int(np.searchsorted(rows, d["end"]))
+                if bm25.scores_runs:
+                    out[rows[a:b]] = bm25.scores_within(query, a, b)
+                else:  # a collection saved before term counts were kept
+                    out[rows[a:b]] = self._document_bm25(doc, level, rows[a:b]).scores(query)
             return out
         for level, rows in self.level_rows.items():
             out[rows] = self.bm25[level].scores(query)
         return out
 
-    def _document_bm25(self, doc: int) -> list[tuple[np.ndarray, Bm25Index]]:
-        """Per-level BM25 over one document's chunks, fitted on first use (a few ms) and kept."""
+    def _document_bm25(self, doc: int, level: str, rows: np.ndarray) -> Bm25Index:
+        """One document's BM25 of a level fitted on first use (a few ms) and kept."""
         cache = self._doc_bm25
-        found = cache.get(doc)
+        found = cache.get((doc, level))
         if found is None:
-            d = self.documents[doc]
-            found = []
-            for level in LEVELS:
-                rows = self.level_rows[level]  # ascending: the document's rows are one slice
-                lv = rows[np.searchsorted(rows, d["start"]):np.searchsorted(rows, d["end"])]
-                found.append((lv, Bm25Index().fit([bm25_text(self.chunks[i]) for i in lv])))
-            if len(cache) >= 256:
+            found = Bm25Index().fit([bm25_text(self.chunks[i]) for i in rows])
+            if len(cache) >= 512:
                 cache.pop(next(iter(cache)))
-            cache[doc] = found
+            cache[(doc, level)] = found
         return found
 
 

@@ -163,3 +163,16 @@ def test_progress_counts_a_file_once_its_work_is_over(folder, tmp_path, embedder
     assert counts == sorted(counts) and counts[-1] == 3 and {t for _, _, t in files} == {3}
     embedding = [i for i, (msg, _, _) in enumerate(files) if msg == "embedding 3 documents"]
     assert len(embedding) == 1 and files[embedding[0]][1] == 0 and counts.index(3) > embedding[0]
+
+
+def test_a_documents_bm25_in_a_collection_equals_its_own_and_survives_reload(folder, tmp_path, embedders):
+    index, _ = update_collection(tmp_path / "c", [folder], embedders)
+    reloaded = load_collection(tmp_path / "c")
+    for doc, d in enumerate(index.documents):
+        rows = np.arange(d["start"], d["end"])
+        single, _ = update_collection(tmp_path / f"one-{doc}", [Path(d["path"])], embedders)
+        for q in ("well ran dry in June", "teachers unpaid", "ferries stopped at the harbour"):
+            alone = single.bm25_scores(q)
+            for ix in (index, reloaded):
+                got = ix.bm25_scores(q, doc)
+                assert np.allclose(got[rows], alone, atol=1e-5) and not np.delete(got, rows).any()
