@@ -13,6 +13,7 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few|"
                  "third|quarter|percent|per cent|majority|minority")
+_MONTH_SET = set(_MONTHS.split("|"))
 _YEAR = r"\b(?:19|20)\d\d\b"
 _NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
 _QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)
@@ -23,7 +24,9 @@ _DURATION = re.compile(rf"{_NUM}[\s-]+(?:days?|weeks?|months?|years?|hours?|minu
 # A day of a month: "5 July", "July 5", "5/7/2024", "2024-07-05".
 _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
                   rf"|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
-_PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\bthirds?\b|\bquarters?\b|\bfifths?\b|\btenths?\b|\bmajority\b"
+# A fraction is "a third of", "two-thirds": "a third term" is an ordinal, not a share.
+_PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\b(?:a|one)[\s-](?:third|quarter|fifth|tenth)\s+of\b"
+                         r"|\b(?:two|three|four|nine)[\s-](?:thirds|quarters|fifths|tenths)\b|\bmajority\b"
                          r"|\bminority\b|\bout of\b|\b(?:one|\d+) in (?:every )?(?:(?!(?:19|20)\d\d\b)\d+\b|two|three|four|five|six|seven|eight|"
                          r"nine|ten|twenty|hundred)\b|\bfor every\b|\bratio\b", re.I)
 _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
@@ -36,7 +39,8 @@ _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
-                     r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating)\b", re.I)
+                     r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"
+                     r"attribut\w+ (?:[\w’'-]+ ){0,4}to|blam\w+ (?:[\w’'-]+ ){0,4}on|citing|cited|on the grounds?)\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
 _PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"
@@ -59,6 +63,52 @@ def names_in(sentence: str) -> list[str]:
         if fold(word) in _NOT_NAMES:
             continue
         out.append(word)
+    return out
+
+
+# Words that make a capitalised run a place or a body, not a person ("Alta Veridia province",
+# "Special Criminal Court", "Radio Orvan").
+_NOT_PERSON = re.compile(
+    r"\b(?:court|council|ministry|minister|radio|party|movement|province|region|district|county|prison|jail|university|"
+    r"commission|office|union|agency|bank|company|mine|river|valley|street|avenue|plaza|square|port|city|town|village|"
+    r"island|republic|state|states|army|forces?|police|front|alliance|committee|authority|network|association|"
+    r"organi[sz]ation|group|assembly|congress|parliament|senate|government|tribunal|hospital|school|cent(?:re|er)|camp|"
+    r"international|national|federal|democratic|department|news|times|post|tv|television|channel|press|media|"
+    r"foundation|institute|church|mosque|cluster|code|law|act|constitution|convention|agreement|plan|programme|program|"
+    r"project|corporation|ltd|inc|s\.a|sa|fund|watch|amnesty|human|rights|nations|world)s?\b", re.I)
+_PLACE_AFTER = re.compile(r"\s+(?:road|area|community|neighbourhood|neighborhood|municipality|plantation|dam|field|"
+                          r"settlement|estate|highway|bridge|lake|forest|reserve|park|basin|coast|border|airport|"
+                          r"district|county|province|region|state|city|town|village|river|valley|street|mine|prison)\b")
+_PLACE_BEFORE = re.compile(r"\b(?:the|a|an|in|at|from|to|into|near|across|outside|towards?|via|through|of the)\s*$", re.I)
+# Lowercase roles that introduce a person by name ("journalist Camila Ortúzar").
+_ROLE = (r"mr|mrs|ms|dr|judge|president|general|colonel|captain|imam|sheikh|father|journalist|reporter|activist|defender|"
+         r"lawyer|student|blogger|author|writer|economist|teacher|doctor|nurse|leader|opponent|critic|singer|artist|"
+         r"spokesperson|spokesman|spokeswoman|director|prosecutor|minister|mayor|governor|commander|chief|officer|"
+         r"unionist|researcher|academic|farmer|worker|pastor|priest|deputy|senator|candidate|editor|founder|chair\w*")
+_ROLE_BEFORE = re.compile(rf"\b(?:{_ROLE})\s*$", re.I)
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][\w'’-]+(?:\s+(?:(?:al|ag|bin|ben|ibn|de|del|da|dos|van|von|le|la)\s+)?[A-ZÀ-Þ][\w'’-]+)*")
+
+
+def person_names(sentence: str) -> list[str]:
+    """Runs of capitalised words that look like a person's name: two words or more not led by an
+    article or a place preposition and with no word of a place or a body ("Erlan Abdrakhmanov",
+    not "in Villa Orcana", "the Cerro Dorado mine", "Alta Veridia province"), or any name right
+    after a role ("journalist Haddad", "Judge Marsk")."""
+    out = []
+    for m in _NAME_RUN.finditer(sentence):
+        run = m.group(0)
+        parts = [w for w in run.split() if fold(w) not in _NOT_NAMES]
+        before = sentence[max(0, m.start() - 30):m.start()]
+        after = sentence[m.end():m.end() + 20]
+        if not parts:
+            continue
+        if _ROLE_BEFORE.search(before) or re.match(rf"(?:{_ROLE})\b", fold(parts[0])) and len(parts) > 1:
+            out.append(" ".join(p for p in parts if not re.fullmatch(_ROLE, fold(p))))
+            continue
+        if (len(parts) >= 2 and not _PLACE_BEFORE.search(before) and not _NOT_PERSON.search(run)
+                and not _NOT_PERSON.match(after.lstrip()) and not _PLACE_AFTER.match(after)
+                and fold(parts[0]) not in ("el", "la", "los", "las", "les")):
+            out.append(" ".join(parts))
     return out
 
 
@@ -86,18 +136,40 @@ def has_type(sentence: str, kind: str, question_words: set[str] = frozenset()) -
     return True
 
 
-def quantities_with_nouns(sentence: str) -> list[str]:
-    """The (folded) words right after each quantity ("11 children" -> ["children", ...]), and
-    the noun a quantity is "of" ("the bodies of 17 of them" -> ["bodies", ...])."""
-    out = []
+TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "minute",
+               "minutes", "decade", "decades"}
+
+
+def quantities(sentence: str) -> list[tuple[str, list[str]]]:
+    """Each quantity of ``sentence`` as (kind, folded words it counts). Kind "date" for a day of a
+    month ("12 June") and "age" for an age ("a 34-year-old activist"): both count nothing;
+    "duration" for a span ("three weeks after…"), which counts only its unit; else "count", with
+    the words right after it ("11 children" -> ["children", …]) and the noun it is "of" ("the
+    bodies of 17 of them" -> [..., "bodies"])."""
+    out: list[tuple[str, list[str]]] = []
     for m in _QUANTITY.finditer(sentence):
-        tail = sentence[m.end():m.end() + 60]
-        out.extend(re.findall(r"[A-Za-zÀ-ÿ'’-]+", fold(tail))[:4])
-        before = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$",
-                           sentence[max(0, m.start() - 40):m.start()])
-        if before:
-            out.append(fold(before.group(1)))
+        tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(sentence[m.end():m.end() + 60]))[:4]
+        before = sentence[max(0, m.start() - 40):m.start()]
+        if tail and tail[0] in _MONTH_SET or re.search(rf"\b(?:{_MONTHS})\s*$", before, re.I):
+            out.append(("date", []))
+        elif tail[:2] in (["year", "old"], ["years", "old"]) or tail[:1] == ["aged"] or re.search(r"\baged\s*$", before):
+            out.append(("age", []))
+        elif tail and tail[0] in TIME_UNITS:
+            out.append(("duration", tail[:1]))
+        else:
+            of = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$", before)
+            out.append(("count", tail + ([fold(of.group(1))] if of else [])))
     return out
+
+
+def quantities_with_nouns(sentence: str) -> list[str]:
+    """The (folded) words the quantities of ``sentence`` count (see :func:`quantities`)."""
+    return [w for _, nouns in quantities(sentence) for w in nouns]
+
+
+def has_count(sentence: str) -> bool:
+    """True when ``sentence`` counts something: a quantity that is not a date, an age or a span of time."""
+    return any(kind == "count" for kind, _ in quantities(sentence))
 
 
 _MONTH_CAPS = "|".join(m.capitalize() for m in _MONTHS.split("|"))

@@ -17,7 +17,7 @@ from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
 
 from .config import Config
-from .extract import ExtractWeights, candidates, is_meta_name, select, with_antecedents
+from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, select, with_antecedents
 from .answer_types import names_in
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
@@ -92,6 +92,10 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     index = build_index(doc, sha, load_embedders(config, ingest=True), directory, progress=progress,
                         precision=config.ingest_precision)
     return index, directory, True
+
+
+_NO_QUOTES = str.maketrans("", "", "“”\"«»")
+_PUBLISHED = re.compile(r"[,.]?\s*(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})(?:,?\s+\d{4})?\W*$")
 
 
 class Assistant:
@@ -382,15 +386,20 @@ class Assistant:
                              and (not named or self._same_subject(c.row, best.row, named))]
             verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
                                       with_antecedents(c.row, self.index), named,
-                                      f"{self._context(c)} {history_context}") for c in near]
+                                      f"{self._context(c)} {history_context}", antecedents(c.row, self.index))
+                        for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
-            if not passing:
-                verdict = verdicts[0]
-            else:
+            if passing:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
                 chosen = select(ordered, q, self.index, self.config.max_answer_sentences, ignore=self.meta_terms)
                 chosen.sort(key=lambda c: (c.passage_rank, c.row))
+            else:
+                # What the sentence lacks may stand in the note it cites: a name or a figure in
+                # the title of the report it draws on.
+                chosen = next((found for c in near if (found := self._with_cited_note(q, c, named, history_context))), [])
+                verdict = None if chosen else verdicts[0]
+            if chosen:
                 quotes = [self.index.chunks[c.row].text for c in chosen]
                 context = " ".join(self._context(c) for c in chosen)
                 verdict = coverage_verdict(q, " ".join(quotes), f"{context} {history_context}", self.meta_terms,
@@ -404,16 +413,47 @@ class Assistant:
         return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
 
+    def _with_cited_note(self, q, c, named: list[str], history_context: str) -> list:
+        """The sentence of candidate ``c`` and the footnotes it cites (its paragraph's, when it
+        cites none), when together (not alone) they hold what the question asks for; else []."""
+        chunk = self.index.chunks[c.row]
+        if chunk.kind == "footnote":
+            return []
+        prefix = chunk.id.split(":", 1)[0] + ":" if ":" in chunk.id and self.index.documents else ""
+        # The sentence's own notes; for a sentence that cites none, those of its paragraph.
+        cited = chunk.footnotes or self.index.chunks[c.passage_row].footnotes
+        notes = [self.index.by_id[f"{prefix}fn{n}"] for n in cited if f"{prefix}fn{n}" in self.index.by_id]
+        if not notes:
+            return []
+        # A note's trailing date is when the source appeared, not when anything happened; its
+        # quotation marks frame the source's own title, not a title the question asks for.
+        titles = " ".join(_PUBLISHED.sub("", self.index.chunks[r].text) for r in notes).translate(_NO_QUOTES)
+        v = quote_verdict(q, f"{chunk.text} {titles}", self.matcher, f"{with_antecedents(c.row, self.index)} {titles}",
+                          named, f"{self._context(c)} {titles} {history_context}", antecedents(c.row, self.index))
+        if not v.answerable:
+            return []
+        return [c] + [Candidate(r, r, c.passage_rank, c.score, True) for r in notes]
+
     def _same_subject(self, row: int, best_row: int, named: list[str]) -> bool:
         """Is the runner-up at ``row`` still about what the question names? It names it (or its
         pronoun's antecedent does), it follows the best sentence directly ("Days later, the bodies
-        of 17 of them…"), or it is about someone the best sentence names ("He was sentenced…")."""
+        of 17 of them…"), it is about someone the best sentence names ("He was sentenced…"), or it
+        names no one at all."""
         scope = with_antecedents(row, self.index)
         if any(n in fold(scope) for n in named) or row == best_row + 1:
             return True
         def people(text: str) -> set[str]:
             return {fold(n) for n in names_in(text) if len(n) > 2 and not is_meta_name(n, self.meta_terms)}
-        return bool(people(scope) & people(self.index.chunks[best_row].text))
+        own = people(scope)
+        if own & people(self.index.chunks[best_row].text):
+            return True
+        # A sentence that names no one and nowhere stays with its paragraph's subject
+        # ("Households … received compensation of …" in the paragraph about Port Ilvane); its
+        # capitalised first word is a name only when another capitalised word follows it.
+        first = re.match(r"\W*([\w'’-]+)\s+(\S)", scope)
+        if first and first.group(2).islower():
+            own.discard(fold(first.group(1)))
+        return not own
 
     def _as_written(self, name: str) -> str:
         """A question's name (folded) as the document writes it: an acronym the document only

@@ -98,19 +98,27 @@ _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 _PRONOUN_START = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|her|them|his|their|its)\b", re.I)
 
 
-def with_antecedents(row: int, index: SearchIndex) -> str:
-    """A sentence plus the names it leans on: "He was released on 3 October." gets the names of
-    the sentences before it, back to the first one that does not itself start with a pronoun."""
+def antecedents(row: int, index: SearchIndex) -> str:
+    """The sentences a sentence's opening pronoun leans on ("He was released…"): those before it,
+    back to the first one that does not itself start with a pronoun; "" when it leans on none."""
     chunk = index.chunks[row]
     if chunk.kind != "sentence" or not LEADING_REFERENCE.match(chunk.text):
-        return chunk.text
+        return ""
     before = [r for r in index.children.get(chunk.parent, []) if r < row]
     lead: list[str] = []
     for r in reversed(before):
         lead.insert(0, index.chunks[r].text)
         if not _PRONOUN_START.match(index.chunks[r].text):
             break
-    return " ".join(names_in(" ".join(lead))) + " " + chunk.text
+    return " ".join(lead)
+
+
+def with_antecedents(row: int, index: SearchIndex) -> str:
+    """A sentence plus the names it leans on: "He was released on 3 October." gets the names of
+    the sentences before it (see :func:`antecedents`)."""
+    text = index.chunks[row].text
+    lead = antecedents(row, index)
+    return " ".join(names_in(lead)) + " " + text if lead else text
 
 
 def is_meta_name(name: str, meta_terms: set[str]) -> bool:

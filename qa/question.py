@@ -17,8 +17,12 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow (?:long|soon|quickly|many (?:days|weeks|months|years|hours))\b|\bfor how long\b|\bduration\b", DURATION),
     (r"\bwhat (?:\w+ )?(?:proportion|percentage|share|fraction|percent)\b|\bhow much of\b|\bwhat part of\b", PROPORTION),
     (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
-     r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*)\b", MONEY),
+     r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*|invest\w*|financ\w*|"
+     r"revenues?|income|profits?|donat\w*|earn\w*|raised?)\b", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
+    # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
+    (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
+     r"|\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:explanation|justification|grounds)\b", REASON),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"
      r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
     (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
@@ -36,7 +40,7 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"leaders?|members?|journalists?|activists?|president|commanders?|prosecutors?|lawyers?|compan(?:y|ies)|firms?|"
      r"authorit(?:y|ies)|institutions?|militia|movements?|coalitions?|unions?|associations?)\b"
      r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b", PERSON_OR_ORG),
-    (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\breason\b", REASON),
+    (r"\breason\b", REASON),
     # French, Spanish, Portuguese: the multilingual model retrieves; the answer type still checks.
     (r"\bcombien de temps\b|\bpendant combien\b|\bcu[aá]nto tiempo\b|\bquanto tempo\b", DURATION),
     (r"\bcombien\b|\bcu[aá]nt[oa]s?\b|\bquant[oa]s?\b|\bquel(?:le)? (?:nombre|proportion|pourcentage)\b"
@@ -100,6 +104,7 @@ class Question:
     identify: bool = False  # asks to name someone or a facility ("which judge…", "which prison…"), not "who"
     future: bool = False  # asks what is yet to happen ("when will the next elections be held")
     wants_day: bool = False  # asks for a day, not a month ("on what exact date…")
+    wants_person: bool = False  # names someone by role ("what was the name of the teenager…", "which judge…")
 
     @property
     def english(self) -> bool:
@@ -155,6 +160,10 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NOT_MEASURED = {"money", "time", "of", "did", "does", "do", "was", "is", "were", "are", "has", "have", "had", "will",
+                 "would", "can", "could", "longer", "more", "less", "further", "higher", "lower", "did", "in", "for",
+                 "the", "a", "an", "it", "they", "he", "she", "we", "you", "this", "that", "cash", "funding"}
+_GENERIC_COUNTED = {"people", "persons", "individuals"}
 _COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left", "lost", "went", "got", "lack",
                 "face", "fell", "took", "make", "made", "saw", "hold", "held", "own", "use", "receive", "get"}
 
@@ -164,7 +173,9 @@ def _focus(text: str) -> str:
     is skipped ("how many AEEM leaders" -> "leaders"), a name alone is the noun ("how many Malians")."""
     m = re.search(r"\bhow many\s+(?:more\s+|of (?:them|those|these)\s+(?:were\s+)?)?", text, re.I)
     if not m:
-        return ""
+        # "how much land": what the amount is of (not "how much money/time", which have their own checks)
+        much = re.search(r"\bhow much ([a-z]+)\b", fold(text))
+        return much.group(1) if much and much.group(1) not in _NOT_MEASURED else ""
     toks = re.findall(r"[\w'’-]+", text[m.end():])[:4]
     if not toks:
         return ""
@@ -177,6 +188,18 @@ def _focus(text: str) -> str:
         if nxt[:1].islower() and nxt.lower() not in STOPWORDS and not nxt.endswith("ed") and nxt not in _COUNT_VERBS:
             word = nxt
             break
+    # "how many police officers", "how many internally displaced people": the head noun is the
+    # first plural among the lowercase words that open the phrase.
+    if word == toks[0] and toks[0].islower():
+        for i, tok in enumerate(toks[:3]):
+            if not tok.islower() or tok in STOPWORDS or tok in _AUXILIARIES or tok in _COUNT_VERBS:
+                break
+            if re.fullmatch(r"[a-z]{3,}(?:s|ren)|people|staff|personnel|livestock|cattle", tok):
+                word = tok
+                # "people" says nothing a count must repeat; "young people": the quote must say young.
+                if tok in _GENERIC_COUNTED:
+                    word = toks[i - 1] if i and not toks[i - 1].endswith("ly") else ""
+                break
     word = fold(word)
     return "" if word in STOPWORDS or word in _QUESTION_WORDS or not word.isalpha() else word
 
@@ -203,7 +226,8 @@ _GENERIC_ATTRIBUTES = {"name", "names", "number", "date", "year", "kind", "type"
 
 
 _MONEY_NOUN = re.compile(r"\b(fine|fined|cost|costs|budget|compensation|compensated|salary|salaries|bail|ransom|price|"
-                         r"fees?|funding|grants?|loans?|debt|allocat\w+|awarded|damages|wages?|pensions?|subsid\w+)\b")
+                         r"fees?|funding|grants?|loans?|debt|allocat\w+|awarded|damages|wages?|pensions?|subsid\w+|invest\w*|revenues?|"
+                         r"income|profits?|donations?)\b")
 
 
 # "In which prison…": a place of a kind the quote must name (a town or region may stand alone:
@@ -225,6 +249,11 @@ def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
     if facility:
         return facility.group(1)
     m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
+    # "what was the outcome of the appeal": the quote must be about the appeal.
+    of = re.search(r"\bwhat (?:is|was|were|are) (?:the )?(?:outcome|result|results|fate|status) of (?:the |his |her |their |its |this |that )?([a-z]+)\b",
+                   fold(text))
+    if of and of.group(1) not in STOPWORDS and of.group(1) not in _GENERIC_ATTRIBUTES:
+        return of.group(1)
     if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS:
         return ""
     return m.group(1)
@@ -252,9 +281,9 @@ def _predicate(text: str) -> str:
     """The verb the answer must go with: right after "who" (auxiliaries skipped), or after
     "how many X were" ("how many schools were destroyed" -> "destroyed")."""
     low = fold(text) + " "
-    m = (re.search(r"\bhow many [a-z]+ (?:were|was|have been|had been) ([a-z]+)\b", low)
+    m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) ([a-z]+)\b", low)
          # no auxiliary: "how many people died", "how many families fled"
-         or re.search(r"\bhow many [a-z]+ ([a-z]{3,}ed|died|fled)\b", low))
+         or re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?([a-z]{3,}ed|died|fled)\b", low))
     if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in _LIGHT_VERBS and m.group(1) not in STOPWORDS:
         return m.group(1)
     m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
@@ -271,6 +300,13 @@ _DAY_QUESTION = re.compile(r"\b(?:what|which) (?:exact |precise |specific )?(?:d
 _FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:will|shall)\b|\b(?:is|are) (?:\w+ ){0,4}going to\b"
                               r"|\b(?:is|are) (?:[\w-]+ ){0,6}due (?:to|for)\b"
                               r"|\b(?:upcoming|next)\s+(?:elections?|vote|polls?|referendum|trial|hearing|session)\b", re.I)
+_PERSON_NOUN = (r"(?:teenager|boy|girl|man|woman|men|women|child|student|journalist|reporter|activist|defender|lawyer|"
+                r"judge|prosecutor|officer|soldier|commander|leader|politician|minister|president|candidate|suspect|"
+                r"victim|detainee|prisoner|protester|demonstrator|doctor|nurse|teacher|author|writer|blogger|editor|"
+                r"spokesperson|official|person|imam|priest|pastor|chief|mayor|governor|general|colonel|worker|farmer|"
+                r"miner|refugee|youth|opponent|critic|singer|artist|economist|academic|researcher|unionist|founder|"
+                r"director|chair\w*|deputy|senator|husband|wife|son|daughter|brother|sister|father|mother|individual)s?")
+_WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 
 
@@ -294,6 +330,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         wants_source=bool(_SOURCE.search(text)),
         future=bool(_FUTURE_QUESTION.search(text)),
         wants_day=bool(_DAY_QUESTION.search(text)),
+        wants_person=bool(_WANTS_PERSON.search(text)),
         identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
                                        or kind == PLACE and facility is not None),
     )

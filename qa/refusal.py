@@ -8,7 +8,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import age_owners, has_day, has_type, quantities_with_nouns
+from .answer_types import TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
@@ -70,12 +70,13 @@ _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
-                  names: list[str] = (), context: str = "") -> Verdict:
+                  names: list[str] = (), context: str = "", lead: str = "") -> Verdict:
     """Does this quote hold what the question asks for: the answer type, the counted thing,
     the asked attribute, the verb of a "who" question? ``scope`` is the quote with the names its
     pronouns stand for ("He was released" -> "Diawara … He was released"). For a number or a
     date, the passage (``context``) must also be about one of the ``names`` the question gives:
-    the right figure about the wrong place is a wrong answer."""
+    the right figure about the wrong place is a wrong answer. ``lead`` is the text of the
+    sentences the quote's opening pronoun leans on."""
     scope_words = list(words(scope if scope is not None else quoted))
     if q.answer_type in _FACT_TYPES and names and context and not any(n in fold(context) for n in names):
         return Verdict(False, f"the passage is not about {', '.join(names)}", NOT_SAID_REPLY)
@@ -102,9 +103,20 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY)
+    if q.identify and q.wants_person and not any(
+            any(fold(w) not in question_names for w in n.split())
+            for n in person_names(quoted) + person_names(lead)):
+        # "What was the name of the teenager killed…" is not answered by the towns where it happened.
+        return Verdict(False, "the passage names no person", NOT_SAID_REPLY)
     if not q.english or matcher is None:
         return Verdict(True)
-    if q.focus and not _matches(q.focus, quantities_with_nouns(quoted), matcher, 0.5):
+    if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(quoted):
+        # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
+        return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY)
+    counted = quantities_with_nouns(quoted)
+    if re.search(r"\bof (?:them|those|these)\b", quoted):  # "19 of them lost an eye": them = who the scope names
+        counted += scope_words
+    if q.focus and not _matches(q.focus, counted, matcher, 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
     if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)

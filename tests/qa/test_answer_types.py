@@ -207,7 +207,90 @@ def test_names_keep_their_last_letter_and_typos_match_by_letters():
     ("Days later, the bodies were discovered", "duration", True),
     ("found that ORC 64 million was missing", "money", True),
     ("punishable by two years' imprisonment and a fine", "money", False),
+    ("President Varga was re-elected for a third term", "proportion", False),  # an ordinal, not a share
+    ("a third of the population had no water", "proportion", True),
+    ("The authorities attributed his death to heart failure", "reason", True),
 ])
 def test_answer_types_in_sentences(sentence, kind, holds):
     from qa.answer_types import has_type
     assert has_type(sentence, kind) is holds
+
+
+SELK = """# Selk rights report 2024
+
+## Detention
+
+Conditions in Brenn prison were harsh. At least 12 detainees died in custody there during the year. On 3 May, Oskar Lind, a 41-year-old teacher, died in Brenn prison, two weeks after his arrest.
+
+## Housing
+
+In May, the authorities cleared the Varn harbour district for a new container terminal. Residents were given ten days' notice. Households received compensation of 900 marks (about US$300) each, far below the value of their homes.
+
+## Protests
+
+Police fired rubber bullets at marchers in Orvik; 14 of them lost an eye. In July, tens of thousands of people protested in Tamsen against fuel prices.
+
+Between 2 and 4 August, crowds filled the streets of Orvik and Tamsen to protest against the tax.
+
+## Media
+
+In September, a reporter for Radio Selk was jailed for five years after covering the floods.[^1]
+
+[^1]: “Selk: Journalist Ida Borg jailed for flood reporting must be freed”, 3 October
+"""
+
+
+@pytest.fixture(scope="module")
+def selk(config, tmp_path_factory):
+    doc = tmp_path_factory.mktemp("selk") / "selk.md"
+    doc.write_text(SELK, encoding="utf-8")
+    return Assistant(config.with_(document=doc))
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a count, not the date, age or span of the sentence about one death
+    ("How many people died in custody at Brenn prison?", "12"),
+    # a sentence that names no one stays with its paragraph's subject
+    ("How much money did families get when the Varn harbour district was cleared for the terminal?", "US$300"),
+    ("How many marchers lost their sight?", "14"),  # "14 of them": them = the marchers
+    # the name stands only in the title of the report the sentence cites
+    ("What is the name of the Radio Selk reporter who was jailed?", "Ida Borg"),
+])
+def test_counts_sums_and_names_are_found_where_they_stand(selk, question, expected):
+    a = selk.ask(question)
+    assert not a.abstained and expected in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question", [
+    "How many police officers were injured during the fuel protests in Tamsen?",  # people protested; no officer counted
+    "What was the name of the student killed in the August protests?",  # only towns are named
+])
+def test_a_count_of_something_else_or_a_place_for_a_person_is_not_an_answer(selk, question):
+    a = selk.ask(question)
+    assert a.abstained, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question, kind, focus, attribute", [
+    ("How many police officers were injured?", "quantity", "officers", ""),
+    ("How many internally displaced people were there?", "quantity", "displaced", ""),
+    ("How many people died?", "quantity", "", ""),  # "people" is any count of people
+    ("How much land was taken?", "quantity", "land", ""),
+    ("How did officials explain the death of the activist?", "reason", "", ""),
+    ("How much did the consortium invest in the port?", "money", "", "invest"),
+    ("What was the outcome of the appeal?", "any", "", "appeal"),
+])
+def test_what_a_question_counts_measures_or_asks_about(question, kind, focus, attribute):
+    q = analyse(question)
+    assert (q.answer_type, q.focus, q.attribute) == (kind, focus, attribute)
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("On 11 March, defender Rodrigo Ayala, a Wayuna leader from the Cerro Dorado mine area, was shot in Las Cruces, Alta Veridia province.",
+     ["Rodrigo Ayala"]),
+    ("Crowds filled the streets of Doravel and Medrin.", []),
+    ("Judge Helena Marsk presided over the Special Criminal Court.", ["Helena Marsk"]),
+    ("She was charged under the Law against Criminal Organizations.", []),
+])
+def test_person_names_are_told_from_places_and_bodies(sentence, names):
+    from qa.answer_types import person_names
+    assert person_names(sentence) == names
