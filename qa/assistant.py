@@ -386,8 +386,8 @@ class Assistant:
                              and (not named or self._same_subject(c.row, best.row, named))]
             verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
                                       with_antecedents(c.row, self.index), named,
-                                      f"{self._context(c)} {history_context}", antecedents(c.row, self.index))
-                        for c in near]
+                                      f"{self._context(c)} {history_context}", antecedents(c.row, self.index),
+                                      self.title) for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
             if passing:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
@@ -429,7 +429,8 @@ class Assistant:
         # quotation marks frame the source's own title, not a title the question asks for.
         titles = " ".join(_PUBLISHED.sub("", self.index.chunks[r].text) for r in notes).translate(_NO_QUOTES)
         v = quote_verdict(q, f"{chunk.text} {titles}", self.matcher, f"{with_antecedents(c.row, self.index)} {titles}",
-                          named, f"{self._context(c)} {titles} {history_context}", antecedents(c.row, self.index))
+                          named, f"{self._context(c)} {titles} {history_context}", antecedents(c.row, self.index),
+                          self.title)
         if not v.answerable:
             return []
         return [c] + [Candidate(r, r, c.passage_rank, c.score, True) for r in notes]

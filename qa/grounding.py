@@ -14,6 +14,11 @@ from .question import _ADVERBS, _QUESTION_WORDS
 
 # Words any question may carry that no passage needs to repeat ("when did they actually get out").
 _FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "now", "just"}
+# Asking for an overview says nothing the passage must repeat: "summarize the main concerns…".
+_OVERVIEW = {"summarize", "summarise", "summary", "overview", "main", "key", "major", "principal", "highlight",
+             "highlights", "outline", "brief", "briefly", "overall", "general"}
+_OVERVIEW_OF = {"concerns", "issues", "problems", "points", "findings", "themes", "topics", "takeaways", "raise",
+                "raises", "raised"}
 
 
 class WordMatcher:
@@ -53,8 +58,11 @@ class WordMatcher:
 def content_words(text: str, ignore: set[str] = frozenset()) -> list[str]:
     """Folded content words of a question, without question words and ``ignore`` (document-wide terms)."""
     out = []
-    for w in words(text):
-        if w in STOPWORDS or w in _QUESTION_WORDS or w in _FILLER or len(w) < 2 or w in ignore or stem(w) in ignore:
+    found = words(text)
+    overview = _OVERVIEW | _OVERVIEW_OF if _OVERVIEW.intersection(found) else set()
+    for w in found:
+        if (w in STOPWORDS or w in _QUESTION_WORDS or w in _FILLER or w in overview or len(w) < 2 or w in ignore
+                or stem(w) in ignore):
             continue
         out.append(w)
     return list(dict.fromkeys(out))

@@ -66,20 +66,28 @@ def question_verdict(q: Question, *, document_text: str, top_similarity: float |
 _FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|due (?:to|in|on|by)|set (?:for|to)|postpon\w*|"
                      r"delay\w*|deferred|extend\w*|until|upcoming|next|forthcoming|to be held|intends?|pledged|promised|"
                      r"announced|by (?:19|20)\d\d)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+((?:19|20)\d\d)\b", re.I)
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
-                  names: list[str] = (), context: str = "", lead: str = "") -> Verdict:
+                  names: list[str] = (), context: str = "", lead: str = "", title: str = "") -> Verdict:
     """Does this quote hold what the question asks for: the answer type, the counted thing,
     the asked attribute, the verb of a "who" question? ``scope`` is the quote with the names its
     pronouns stand for ("He was released" -> "Diawara … He was released"). For a number or a
     date, the passage (``context``) must also be about one of the ``names`` the question gives:
     the right figure about the wrong place is a wrong answer. ``lead`` is the text of the
-    sentences the quote's opening pronoun leans on."""
+    sentences the quote's opening pronoun leans on; ``title`` the document's, whose year is the
+    year "during the year" means."""
     scope_words = list(words(scope if scope is not None else quoted))
     if q.answer_type in _FACT_TYPES and names and context and not any(n in fold(context) for n in names):
         return Verdict(False, f"the passage is not about {', '.join(names)}", NOT_SAID_REPLY)
+    asked_years = set(_ASKED_YEAR.findall(q.text))
+    title_years = set(_YEAR.findall(title))
+    if asked_years and title_years and not asked_years & title_years and not any(y in f"{quoted} {context}" for y in asked_years):
+        # "How many journalists were detained in 2023?" is not answered by "during the year" of a 2024 report.
+        return Verdict(False, f"the passage is not about {', '.join(sorted(asked_years))}", NOT_SAID_REPLY)
     question_names = {fold(n) for n in q.names}
     # Names, places and charges only steer which sentence is quoted: "who" is often answered by
     # "the army" or "a judge", which no capitalisation rule recognises, and an offence can be

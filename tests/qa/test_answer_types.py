@@ -294,3 +294,17 @@ def test_what_a_question_counts_measures_or_asks_about(question, kind, focus, at
 def test_person_names_are_told_from_places_and_bodies(sentence, names):
     from qa.answer_types import person_names
     assert person_names(sentence) == names
+
+
+def test_during_the_year_is_the_reports_year_not_another(selk):
+    assert "12" in selk.ask("How many detainees died in custody at Brenn prison in 2024?").text
+    a = selk.ask("How many detainees died in custody at Brenn prison in 2023?")
+    assert a.abstained and "2023" in a.reason, (a.reason, a.text)
+
+
+def test_asking_for_an_overview_adds_no_words_a_passage_must_repeat():
+    from qa.grounding import content_words
+    assert content_words("Summarize the main human rights concerns Amnesty raises about torture") == [
+        "human", "rights", "torture"]
+    # without an overview word, "concerns" is a word like any other
+    assert "concerns" in content_words("Which concerns about torture did doctors raise?")
