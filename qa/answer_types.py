@@ -5,8 +5,8 @@ import re
 
 from index import fold
 
-from .question import (AGE, ANY, CHARGE, DATE, DURATION, MONEY, PENALTY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY,
-                       REASON, TITLE)
+from .question import (AGE, ANY, CHARGE, DATE, DURATION, EXPLANATION, MONEY, PENALTY, PERSON_OR_ORG, PLACE,
+                       PROPORTION, QUANTITY, REASON, TITLE)
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -32,7 +32,7 @@ _PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\b(?:a|one)[\s-](?:thir
 _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
                    r"naira|rand|cedis?|dinars?|dirhams?|riyals?|yuan|renminbi|yen|roubles?|rubles?|lir[ae]|liras|"
                    r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?")
-_MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billion |thousand |m |bn )?(?:{_CURRENCY_WORDS})\b"
+_MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billion |thousand |m |bn )?(?:[A-Z][a-z]+ )?(?:{_CURRENCY_WORDS})\b"
                     rf"|\b(?:cfa|xof|usd)\b", re.I)
 # An ISO 4217-style code before or after an amount ("ORC 64 million", "45 GHS"): capitals only.
 _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b")
@@ -41,6 +41,11 @@ _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:o
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"
                      r"attribut\w+ (?:[\w’'-]+ ){0,4}to|blam\w+ (?:[\w’'-]+ ){0,4}on|citing|cited|on the grounds?)\b", re.I)
+# What someone gave as the explanation: "Police said he had fallen in his cell."
+# Not "after" or "over", which date or place as often as they explain.
+_SAID = re.compile(r"\b(?:said|says|claimed|stated|explained|insisted|maintained|alleged|according to|denied|because|"
+                   r"due to|owing to|as a result|citing|cited|on the grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"
+                   r"blam\w+ (?:[\w’'-]+ ){0,4}on)\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
 _PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"
@@ -107,7 +112,7 @@ def person_names(sentence: str) -> list[str]:
             continue
         if (len(parts) >= 2 and not _PLACE_BEFORE.search(before) and not _NOT_PERSON.search(run)
                 and not _NOT_PERSON.match(after.lstrip()) and not _PLACE_AFTER.match(after)
-                and fold(parts[0]) not in ("el", "la", "los", "las", "les")):
+                and fold(run.split()[0]) not in ("the", "el", "la", "los", "las", "les")):
             out.append(" ".join(parts))
     return out
 
@@ -118,7 +123,7 @@ _TITLE = re.compile(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+
 _PATTERNS: dict[str, tuple[re.Pattern, ...]] = {
     QUANTITY: (_QUANTITY,), DATE: (_DATE,), DURATION: (_DURATION,), MONEY: (_MONEY, _MONEY_CODE),
     PROPORTION: (_PROPORTION,), PENALTY: (_PENALTY,), AGE: (_AGE,), TITLE: (_TITLE,), CHARGE: (_CHARGE,),
-    REASON: (_REASON,),
+    REASON: (_REASON,), EXPLANATION: (_SAID,),
 }
 
 
@@ -148,7 +153,8 @@ def quantities(sentence: str) -> list[tuple[str, list[str]]]:
     bodies of 17 of them" -> [..., "bodies"])."""
     out: list[tuple[str, list[str]]] = []
     for m in _QUANTITY.finditer(sentence):
-        tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(sentence[m.end():m.end() + 60]))[:4]
+        # the words it counts end at a comma or a bracket: "1,350 people, mostly from Haiti" counts people
+        tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:()]", sentence[m.end():m.end() + 60])[0]))[:4]
         before = sentence[max(0, m.start() - 40):m.start()]
         if tail and tail[0] in _MONTH_SET or re.search(rf"\b(?:{_MONTHS})\s*$", before, re.I):
             out.append(("date", []))

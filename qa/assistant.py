@@ -18,7 +18,7 @@ from index.vectorstore import open_store
 
 from .config import Config
 from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, select, with_antecedents
-from .answer_types import names_in
+from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
@@ -94,6 +94,7 @@ def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool 
     return index, directory, True
 
 
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their)\b", re.I)
 _NO_QUOTES = str.maketrans("", "", "“”\"«»")
 _PUBLISHED = re.compile(r"[,.]?\s*(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})(?:,?\s+\d{4})?\W*$")
 
@@ -454,7 +455,9 @@ class Assistant:
         first = re.match(r"\W*([\w'’-]+)\s+(\S)", scope)
         if first and first.group(2).islower():
             own.discard(fold(first.group(1)))
-        return not own
+        # Nor does one that names no person and refers to one by pronoun ("the Magistrate's
+        # Court dismissed the charges against her").
+        return not own or (not person_names(scope) and _PERSONAL_PRONOUN.search(scope) is not None)
 
     def _as_written(self, name: str) -> str:
         """A question's name (folded) as the document writes it: an acronym the document only

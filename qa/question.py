@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from index import STOPWORDS, fold, stem, words
 
 # Answer types a sentence can be checked for.
-QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, PENALTY, PROPORTION, ANY = (
+QUANTITY, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, REASON, TITLE, CHARGE, AGE, PENALTY, PROPORTION, EXPLANATION, ANY = (
     "quantity", "date", "duration", "money", "name", "place", "reason", "title", "charge", "age", "penalty",
-    "proportion", "any")
+    "proportion", "explanation", "any")
 
 _TYPE_RULES: list[tuple[str, str]] = [
     (r"\b(?:title|titled|entitled)\b", TITLE),
@@ -21,8 +21,10 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"revenues?|income|profits?|donat\w*|earn\w*|raised?)\b", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
+    # How someone explained a thing: what they said, claimed or blamed it on.
+    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:explanation|justification)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
-     r"|\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:explanation|justification|grounds)\b", REASON),
+     r"|\bwhat grounds\b", REASON),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"
      r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
     (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"

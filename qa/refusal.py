@@ -107,7 +107,8 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     if q.future and not _FUTURE.search(scope if scope is not None else quoted):
         # "When will the next elections be held?" is not answered by elections already held.
         return Verdict(False, "the passage tells of nothing to come", NOT_SAID_REPLY)
-    if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names):
+    # The document's own subject ("Morrowland held elections…") names no one a question asks for.
+    if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names | set(words(title))):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY)
@@ -124,7 +125,9 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     counted = quantities_with_nouns(quoted)
     if re.search(r"\bof (?:them|those|these)\b", quoted):  # "19 of them lost an eye": them = who the scope names
         counted += scope_words
-    if q.focus and not _matches(q.focus, counted, matcher, 0.5):
+    # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
+    named_focus = any(fold(n) == q.focus for n in q.names)
+    if q.focus and not _matches(q.focus, counted, matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
     if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
         return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)

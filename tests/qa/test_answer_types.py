@@ -210,6 +210,9 @@ def test_names_keep_their_last_letter_and_typos_match_by_letters():
     ("President Varga was re-elected for a third term", "proportion", False),  # an ordinal, not a share
     ("a third of the population had no water", "proportion", True),
     ("The authorities attributed his death to heart failure", "reason", True),
+    ("the Agency fined the company 2.5 million Morrow dollars", "money", True),
+    ("Police said he had fallen in his cell.", "explanation", True),
+    ("He died two weeks after his arrest.", "explanation", False),  # "after" dates; it explains nothing
 ])
 def test_answer_types_in_sentences(sentence, kind, holds):
     from qa.answer_types import has_type
@@ -220,7 +223,7 @@ SELK = """# Selk rights report 2024
 
 ## Detention
 
-Conditions in Brenn prison were harsh. At least 12 detainees died in custody there during the year. On 3 May, Oskar Lind, a 41-year-old teacher, died in Brenn prison, two weeks after his arrest.
+Conditions in Brenn prison were harsh. At least 12 detainees died in custody there during the year. On 3 May, Oskar Lind, a 41-year-old teacher, died in Brenn prison, two weeks after his arrest. Police said he had fallen in his cell.
 
 ## Housing
 
@@ -234,9 +237,20 @@ Between 2 and 4 August, crowds filled the streets of Orvik and Tamsen to protest
 
 ## Media
 
-In September, a reporter for Radio Selk was jailed for five years after covering the floods.[^1]
+In September, a reporter for Radio Selk was jailed for five years after covering the floods.[^1] Her laptop was seized. In November, the Appeals Court overturned the sentence against her.
+
+On 2 March, journalist Mira Holt, editor of the outlet The Selk Ledger, was arrested in Varn after writing about a minister's land deals.
+
+## Elections
+
+Selk held elections on 3 March.
+
+## Migration
+
+Under Operation Tide, at least 900 people, mostly from Orlan and Vesta, were deported.[^2] Vestan asylum seekers were held at the port.
 
 [^1]: “Selk: Journalist Ida Borg jailed for flood reporting must be freed”, 3 October
+[^2]: “Selk: Operation Tide put 200 Orlanian children at risk”, 5 June
 """
 
 
@@ -255,6 +269,10 @@ def selk(config, tmp_path_factory):
     ("How many marchers lost their sight?", "14"),  # "14 of them": them = the marchers
     # the name stands only in the title of the report the sentence cites
     ("What is the name of the Radio Selk reporter who was jailed?", "Ida Borg"),
+    # three sentences on, the court's sentence is still about her ("against her")
+    ("Which court overturned the sentence of the Radio Selk reporter?", "Appeals Court"),
+    # what they said, not what happened after the arrest
+    ("What explanation did the police give for the teacher's death in Brenn prison?", "fallen in his cell"),
 ])
 def test_counts_sums_and_names_are_found_where_they_stand(selk, question, expected):
     a = selk.ask(question)
@@ -264,6 +282,9 @@ def test_counts_sums_and_names_are_found_where_they_stand(selk, question, expect
 @pytest.mark.parametrize("question", [
     "How many police officers were injured during the fuel protests in Tamsen?",  # people protested; no officer counted
     "What was the name of the student killed in the August protests?",  # only towns are named
+    "What was the name of the minister Mira Holt wrote about?",  # "The Selk Ledger" is an outlet
+    "What is the name of the party that won the March elections?",  # the report's own country is no answer
+    "How many Vestans were deported under Operation Tide?",  # people from two countries; Orlanian children
 ])
 def test_a_count_of_something_else_or_a_place_for_a_person_is_not_an_answer(selk, question):
     a = selk.ask(question)
@@ -275,7 +296,7 @@ def test_a_count_of_something_else_or_a_place_for_a_person_is_not_an_answer(selk
     ("How many internally displaced people were there?", "quantity", "displaced", ""),
     ("How many people died?", "quantity", "", ""),  # "people" is any count of people
     ("How much land was taken?", "quantity", "land", ""),
-    ("How did officials explain the death of the activist?", "reason", "", ""),
+    ("How did officials explain the death of the activist?", "explanation", "", ""),
     ("How much did the consortium invest in the port?", "money", "", "invest"),
     ("What was the outcome of the appeal?", "any", "", "appeal"),
 ])
