@@ -37,6 +37,7 @@ _MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billio
 # An ISO 4217-style code before or after an amount ("ORC 64 million", "45 GHS"): capitals only.
 _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b")
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
+                  r"|(?<=[A-Za-zÀ-ÿ], )\d{1,3}(?=,)"  # "Nilufar Karimova, 41, to seven years"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"

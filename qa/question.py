@@ -22,7 +22,7 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
-    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:explanation|justification)\b", EXPLANATION),
+    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
      r"|\bwhat grounds\b", REASON),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"

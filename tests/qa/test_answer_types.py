@@ -212,6 +212,7 @@ def test_names_keep_their_last_letter_and_typos_match_by_letters():
     ("The authorities attributed his death to heart failure", "reason", True),
     ("the Agency fined the company 2.5 million Morrow dollars", "money", True),
     ("Police said he had fallen in his cell.", "explanation", True),
+    ("the court sentenced its editor, Nilufar Karimova, 41, to seven years", "age", True),
     ("He died two weeks after his arrest.", "explanation", False),  # "after" dates; it explains nothing
 ])
 def test_answer_types_in_sentences(sentence, kind, holds):
@@ -297,6 +298,7 @@ def test_a_count_of_something_else_or_a_place_for_a_person_is_not_an_answer(selk
     ("How many people died?", "quantity", "", ""),  # "people" is any count of people
     ("How much land was taken?", "quantity", "land", ""),
     ("How did officials explain the death of the activist?", "explanation", "", ""),
+    ("What official explanation was given for his death?", "explanation", "", ""),
     ("How much did the consortium invest in the port?", "money", "", "invest"),
     ("What was the outcome of the appeal?", "any", "", "appeal"),
 ])
