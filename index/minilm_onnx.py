@@ -50,14 +50,19 @@ class OnnxBert(BertEncoder):
     """
 
     def __init__(self, model_dir: Path, engine_dir: Path, threads: int = 1, max_length: int = 256,
-                 reference: Callable[[], BertEncoder] | None = None, span_precision: str = "float32") -> None:
+                 reference: Callable[[], BertEncoder] | None = None, span_precision: str = "float32",
+                 build: bool = True) -> None:
         """``reference`` builds the engine the graphs must agree with; it is asked once per graph
-        (a ``.checked`` file beside it records the agreement), not at every load."""
+        (a ``.checked`` file beside it records the agreement), not at every load. ``build=False``
+        only opens a graph already exported and checked (FileNotFoundError otherwise): a query
+        engine must not start an export."""
         super().__init__(model_dir, max_length)
         if span_precision not in ("float32", "int8"):
             raise ValueError(f"unknown precision {span_precision!r}; use float32 or int8")
-        base = ensure_graph(Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir)}.onnx",
-                            lambda target: export_onnx(self.model_dir, target))
+        graph = Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir)}.onnx"
+        if not build and not (graph.exists() and is_checked(graph)):
+            raise FileNotFoundError(f"no checked ONNX graph at {graph}")
+        base = ensure_graph(graph, lambda target: export_onnx(self.model_dir, target))
         # One thread per session run, ``threads`` runs side by side: ~45% more words/s and ~10% more
         # paragraphs/s than one run on two threads here (ORT releases the GIL while it runs).
         self.workers = max(1, threads)

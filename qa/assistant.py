@@ -67,7 +67,8 @@ def load_embedders(config: Config, *, ingest: bool = False) -> dict[str, Embedde
         return {key: load_embedder(key, threads=config.ingest_threads, ingest=True, engine_dir=config.engine_dir,
                                    precision=config.ingest_precision)
                 for key in config.embedders}
-    return {key: load_embedder(key, threads=config.model_threads.get(key, 1)) for key in config.embedders}
+    return {key: load_embedder(key, threads=config.model_threads.get(key, 1), engine_dir=config.engine_dir)
+            for key in config.embedders}
 
 
 def prepare_index(config: Config, embedders: dict[str, Embedder], rebuild: bool = False,

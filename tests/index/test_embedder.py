@@ -55,6 +55,16 @@ def test_ingest_engine_gives_the_query_engines_vectors(texts, numpy_vectors, ing
     assert _min_cosine(ingest_engine.encode(texts), numpy_vectors) > 0.9999
 
 
+def test_questions_run_in_onnx_only_once_an_index_build_has_checked_its_graph(tmp_path, texts, numpy_vectors,
+                                                                             ingest_engine):
+    # No graph yet: questions use the NumPy engine and never start an export.
+    assert load_embedder("minilm", engine_dir=tmp_path / "empty").backend == "numpy"
+    assert not (tmp_path / "empty").exists() or not any((tmp_path / "empty").iterdir())
+    query = load_embedder("minilm", engine_dir=ingest_engine._np.path.parent)
+    assert query.backend == "onnx"
+    assert _min_cosine(query.encode(texts), numpy_vectors) > 0.9999
+
+
 @pytest.fixture(scope="module")
 def report_chunks():
     doc, _ = load_document(DEFAULT_DOCUMENT)
