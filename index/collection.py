@@ -43,7 +43,7 @@ from .store import (HNSW_EF_SEARCH, built_precision, model_records, bm25_text, w
 
 # Documents embedded together: enough paragraphs for full batches, little memory.
 EMBED_GROUP_CHUNKS = 2000
-COLLECTION_FORMAT = 3  # 2: chunks embedded exactly as in a one-document index; 3: MiniLM sentences pooled from their paragraph (late chunking)
+COLLECTION_FORMAT = 4  # 2: chunks embedded exactly as in a one-document index; 3: MiniLM sentences pooled from their paragraph (late chunking); 4: documents parsed again (numbered headings, title blocks, PDF layout)
 DEFAULT_COLLECTION = "default"
 
 

@@ -51,18 +51,69 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _is_plain_heading(lines: list[str]) -> bool:
+# A numbered heading: "3. Findings", "3.1 Recruitment fees" (its depth gives its level).
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-ZÀ-Þ]")
+# A note marker at the end of a line: "Source: annual statistics.[6]", "…the year.3"
+_TRAILING_MARKER = re.compile(r"(?:(?<=[.,;:!?”\"’')\]])\d{1,3}|\[\^?\d{1,3}\])$")
+
+
+def _in_sequence(n: int, prev_block: list[str] | None, next_block: list[str] | None) -> bool:
+    """Whether item ``n`` of a numbered list stands here: the block before is item n-1 or the
+    one after is item n+1 ("1. Ban fees" / "2. Inspect dormitories")."""
+    def number(block: list[str] | None) -> int | None:
+        m = _FOOTNOTE_LINE.match(block[0].strip()) if block else None
+        return int(m.group(1) or m.group(2)) if m else None
+    return number(prev_block) == n - 1 or number(next_block) == n + 1
+
+
+def _is_plain_heading(lines: list[str], next_block: list[str] | None = None,
+                      prev_block: list[str] | None = None) -> bool:
+    """A short single line without final punctuation (a note marker after it does not hide a
+    full stop). A numbered line ("2. Methodology") is a heading unless it is an item of a
+    numbered list (see :func:`_in_sequence`)."""
     if len(lines) != 1:
         return False
     line = lines[0].strip()
     words = line.split()
+    unmarked = _TRAILING_MARKER.sub("", line)
+    numbered = _FOOTNOTE_LINE.match(line)
+    if numbered and not (_NUMBERED_HEADING.match(line) and len(words) <= 8
+                         and not _in_sequence(int(numbered.group(1) or numbered.group(2)), prev_block, next_block)):
+        return False
     return (
         0 < len(words) <= 12
         and len(line) <= 100
-        and not line.endswith((".", ",", ";", ":", "…"))
+        and not unmarked.endswith((".", ",", ";", ":", "…", "!", "?", "”", '"'))
         and (line[0].isupper() or line[0].isdigit())
-        and not _FOOTNOTE_LINE.match(line)
     )
+
+
+_RULE_LINE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _table_text(block: list[str]) -> str:
+    """A pipe table (a header, a ``---+---`` rule, rows) as one sentence per row that names each
+    value by its column: "2022: Complaints received 1,540; Complaints resolved 512." A row read
+    as a run of numbers says nothing a question can find. "" when the block is no such table."""
+    if len(block) < 3 or not _RULE_LINE.match(block[1]) or block[0].count("|") < 1:
+        return ""
+    def cells(line: str) -> list[str]:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    header = cells(block[0])
+    rows = [cells(line) for line in block[2:] if "|" in line and not _RULE_LINE.match(line)]
+    if not rows or any(len(r) != len(header) for r in rows):
+        return ""
+    out = []
+    for row in rows:
+        pairs = "; ".join(f"{h} {v}" for h, v in zip(header[1:], row[1:]) if v)
+        out.append(f"{row[0]}: {pairs}." if pairs else f"{row[0]}.")
+    return " ".join(out)
+
+
+def _numbered_level(heading: str) -> int | None:
+    """"3. Findings" -> 2, "3.1 Recruitment fees" -> 3; None for an unnumbered heading."""
+    m = _NUMBERED_HEADING.match(heading)
+    return 1 + len(m.group(1).split(".")) if m else None
 
 
 def _split_footnotes(blocks: list[list[str]]) -> tuple[list[list[str]], dict[int, Footnote]]:
@@ -160,14 +211,21 @@ def parse_text(text: str, source: str = "") -> Document:
 
     # Gather (heading, level or None, [paragraph raw texts]) in order.
     items: list[tuple[str, int | None, list[str]]] = [(title, 1, [])]
-    for block in blocks:
+    for i, block in enumerate(blocks):
         m = _MD_HEADING.match(block[0]) if len(block) == 1 else None
         if m and markdown:
             items.append((m.group(2).strip(), len(m.group(1)), []))
-        elif not markdown and _is_plain_heading(block):
-            items.append((block[0].strip(), None, []))
+        elif not markdown and _is_plain_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None,
+                                                blocks[i - 1] if i else None):
+            items.append((block[0].strip(), _numbered_level(block[0].strip()), []))
         else:
-            items[-1][2].append(" ".join(line.strip() for line in block))
+            raw = _table_text(block) or " ".join(line.strip() for line in block)
+            body = items[-1][2]
+            if body and body[-1].rstrip().endswith(":"):
+                # "Complaints rose sharply:" and the table or list it introduces are one paragraph.
+                body[-1] = f"{body[-1]} {raw}"
+            else:
+                body.append(raw)
 
     plain = [(t, body) for t, lvl, body in items[1:] if lvl is None]
     plain_levels = iter(_infer_plain_levels(plain))

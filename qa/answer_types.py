@@ -38,6 +38,7 @@ _MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billio
 _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b")
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
                   r"|(?<=[A-Za-zÀ-ÿ], )\d{1,3}(?=,)"  # "Nilufar Karimova, 41, to seven years"
+                  r"|\bage[ds]? (?:between|from|ranging from|of between) \d{1,3}\b"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"
@@ -165,7 +166,9 @@ def quantities(sentence: str) -> list[tuple[str, list[str]]]:
             out.append(("duration", tail[:1]))
         else:
             of = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$", before)
-            out.append(("count", tail + ([fold(of.group(1))] if of else [])))
+            # A value after its label ("Complaints received 1,540;" in a table row) counts the label.
+            label = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:.]", before)[-1]))[-3:] if not tail else []
+            out.append(("count", tail + ([fold(of.group(1))] if of else []) + label))
     return out
 
 

@@ -399,7 +399,8 @@ class Assistant:
             else:
                 # What the sentence lacks may stand in the note it cites: a name or a figure in
                 # the title of the report it draws on.
-                chosen = next((found for c in near if (found := self._with_cited_note(q, c, named, history_context))), [])
+                chosen = next((found for c, v in zip(near, verdicts) if v.lacks_answer
+                               and (found := self._with_cited_note(q, c, named, history_context))), [])
                 verdict = None if chosen else verdicts[0]
             if chosen:
                 quotes = [self.index.chunks[c.row].text for c in chosen]

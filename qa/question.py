@@ -250,7 +250,8 @@ def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
             return money.group(1)
     if facility:
         return facility.group(1)
-    m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) ([a-z]+) (?:of|for|in|at)\b", fold(text))
+    # "who is the chief executive of …": the last word of a two-word title
+    m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) (?:[a-z]+ )?([a-z]+) (?:of|for|in|at)\b", fold(text))
     # "what was the outcome of the appeal": the quote must be about the appeal.
     of = re.search(r"\bwhat (?:is|was|were|are) (?:the )?(?:outcome|result|results|fate|status) of (?:the |his |her |their |its |this |that )?([a-z]+)\b",
                    fold(text))

@@ -11,7 +11,7 @@ from index import STOPWORDS, fold, stem, words
 from .answer_types import TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
-from .question import AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
+from .question import _LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -24,6 +24,8 @@ class Verdict:
     answerable: bool
     reason: str = ""
     message: str = ""
+    # The quote lacks the thing asked for (a figure, a day, a name); a note it cites may hold it.
+    lacks_answer: bool = False
 
 
 def _acronym(word: str) -> bool:
@@ -39,10 +41,13 @@ def unknown_names(q: Question, document_text: str, initials: Callable[[], str] |
         return []
     by_initials = {fold(w) for short, ws in acronyms(q.text)
                    if re.search(rf"\b{short.lower()}\b", document_text) for w in ws}
-    def mentioned(name: str) -> bool:  # "Malians" is mentioned where "Malian" is
+    def mentioned(name: str) -> bool:  # "Malians" is mentioned where "Malian" is, "Kenyan" where "Kenya" is
         f = fold(name)
+        demonym = re.fullmatch(r"([a-z]{3,}?)(?:ians?|ans?|ese|is?|ns?)", f)
         return (f in document_text or f in by_initials
                 or (len(f) > 4 and f.endswith("s") and re.search(rf"\b{re.escape(f[:-1])}\b", document_text) is not None)
+                or (demonym is not None and len(demonym.group(1)) >= 4
+                    and re.search(rf"\b{re.escape(demonym.group(1))}", document_text) is not None)
                 or (initials is not None and name.isupper() and re.search(rf"\b{re.escape(f)}\b", initials()) is not None))
     return [n for n in q.names if not _acronym(n) and len(n) > 2 and not mentioned(n)]
 
@@ -68,6 +73,15 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|d
                      r"announced|by (?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+((?:19|20)\d\d)\b", re.I)
+# "Did the Privy Council uphold…?": a yes/no question about what someone named did.
+_YES_NO_SUBJECT = re.compile(r"^(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s?){1,4})\s*(?:(?:been|being|ever|already|yet|really|actually|also|still|any|ultimately|finally)\s+)?([a-z]{3,})\b")
+_MOVEMENT = re.compile(r"\b(?:refugees?|migrants?|asylum|displaced|returnees?|deport\w*|sent back|returned)\b", re.I)
+_FROM_PLACE = re.compile(r"\bfrom (?:neighbouring |neighboring |the )?((?:[A-Z][\w’'-]+ ?){1,3})")
+# "Who heads the Port Authority?" is answered by "its Director-General, Armand Roussel".
+_LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "chairs", "chaired", "directs", "directed",
+          "manages", "managed", "presides", "presided"}
+_ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
+                        r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 
 
@@ -93,9 +107,9 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     # "the army" or "a judge", which no capitalisation rule recognises, and an offence can be
     # worded in more ways ("tried for", "held over") than a pattern lists.
     if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
-        return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY)
+        return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY, lacks_answer=True)
     if q.wants_day and not has_day(quoted):
-        return Verdict(False, "the passage gives no day", NOT_SAID_REPLY)
+        return Verdict(False, "the passage gives no day", NOT_SAID_REPLY, lacks_answer=True)
     people = [n for n in names if not any(a.isupper() and fold(a) == n for a in q.names)] \
         if q.answer_type == AGE else []  # not "FNM"
     if people:
@@ -111,30 +125,54 @@ def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: 
     if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names | set(words(title))):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
-        return Verdict(False, "the passage names no one", NOT_SAID_REPLY)
+        return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
     if q.identify and q.wants_person and not any(
             any(fold(w) not in question_names for w in n.split())
             for n in person_names(quoted) + person_names(lead)):
         # "What was the name of the teenager killed…" is not answered by the towns where it happened.
-        return Verdict(False, "the passage names no person", NOT_SAID_REPLY)
+        return Verdict(False, "the passage names no person", NOT_SAID_REPLY, lacks_answer=True)
     if not q.english or matcher is None:
         return Verdict(True)
+    within = fold(scope if scope is not None else quoted)
+    asked = _YES_NO_SUBJECT.match(q.text)
+    if asked:
+        who, verb = asked.group(1).strip(), asked.group(2)
+        own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(title))  # "Mali's courts" in the Mali report
+        # "Did the Privy Council uphold the ruling?" is not answered by the ruling alone, nor by
+        # "announced an appeal to the Privy Council".
+        light = verb in _LIGHT_VERBS or verb in ("have", "has", "had", "get", "got", "own")
+        if not own and fold(who) not in within or not light and not _matches(verb, scope_words, matcher, 0.5):
+            return Verdict(False, f"the passage does not say that {who} {verb}", NOT_SAID_REPLY)
+    if _MOVEMENT.search(q.text):
+        for origin in _FROM_PLACE.findall(quoted):
+            o = re.escape(origin.strip())
+            if re.search(rf"\b(?:in|into|to|inside|within) (?:neighbouring |neighboring |the )?{o}\b", q.text) \
+                    and not re.search(rf"\bfrom (?:neighbouring |neighboring |the )?{o}\b", q.text):
+                # "How many Kestrian refugees live in Dalmoria?" vs "Kestria hosted refugees from Dalmoria".
+                return Verdict(False, f"the passage is about people from {origin.strip()}, not in it", NOT_SAID_REPLY)
     if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(quoted):
         # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
-        return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY)
+        return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
     counted = quantities_with_nouns(quoted)
     if re.search(r"\bof (?:them|those|these)\b", quoted):  # "19 of them lost an eye": them = who the scope names
         counted += scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
     named_focus = any(fold(n) == q.focus for n in q.names)
     if q.focus and not _matches(q.focus, counted, matcher, 1.01 if named_focus else 0.5):
-        return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY)
+        return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
+    qualifier = re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I) if q.focus and not named_focus else None
+    if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in set(words(title)):
+        # "How many Kestrian refugees…" is not answered by a count of Dalmorian refugees.
+        stem_of = fold(qualifier.group(1))[:max(4, len(qualifier.group(1)) - 2)]
+        if not re.search(rf"\b{re.escape(stem_of)}", within):
+            return Verdict(False, f"nothing counts {qualifier.group(1)} {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
     if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
-        return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY)
+        return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY, lacks_answer=True)
     # A question about a source is answered by its footnote, a title that need not repeat the event.
     if q.subject and not q.wants_source and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
-    if q.predicate and " or " not in q.text and not _matches(q.predicate, scope_words, matcher, 0.5):
+    leads = q.predicate in _LEADS and bool(_ROLE_NOUN.search(scope if scope is not None else quoted))
+    if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, scope_words, matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return Verdict(True)
 

@@ -84,3 +84,28 @@ def test_markdown_headings_give_levels():
 def test_junk_never_raises():
     for junk in ["", "\n\n\n", "\x00\x01\x02", "\ud800 lone surrogate", "#", "1. only a note", "é" * 10000]:
         parse_text(junk)
+
+
+def test_numbered_headings_give_levels_and_numbered_lists_stay_paragraphs():
+    text = ("Port report\n\n1. Introduction\n\nThe port grew.\n\n2. Findings\n\nFees were high.\n\n"
+            "2.1 Recruitment fees\n\nWorkers paid fees.\n\nSource: annual statistics.[1]\n\nMore text here.\n\n"
+            "3. Recommendations\n\n1. Ban fees\n\n2. Inspect dormitories\n\n4. Annex\n\nThe survey form.\n\n"
+            "[1] Labour Inspectorate bulletin, 2024.\n")
+    doc = parse_text(text)
+    paths = [s.path for s in doc.sections]
+    assert ("1. Introduction",) in paths and ("2. Findings", "2.1 Recruitment fees") in paths
+    # a line ending with a full stop and a note marker is a paragraph, not a heading
+    assert not any("Source" in s.title for s in doc.sections)
+    # consecutive numbered lines are a list, and the note at the end stays a footnote
+    assert ("3. Recommendations",) in paths and not any(s.title.startswith(("1. Ban", "2. Inspect")) for s in doc.sections)
+    assert doc.footnotes[1].text.startswith("Labour Inspectorate")
+
+
+def test_a_pipe_table_reads_as_one_sentence_per_row_naming_each_value():
+    text = ("Report\n\nComplaints rose:\n\n  Year | Received | Resolved\n  -----+----------+---------\n"
+            "  2022 | 1,540    | 512\n  2023 | 2,087    | 601\n")
+    para = parse_text(text).sections[0].paragraphs[-1]
+    # the paragraph that introduces the table (ending with a colon) and the table are one paragraph
+    sentences = [s.text for s in para.sentences]
+    assert sentences[0].startswith("Complaints rose:") and sentences[0].endswith("2022: Received 1,540; Resolved 512.")
+    assert sentences[1:] == ["2023: Received 2,087; Resolved 601."]

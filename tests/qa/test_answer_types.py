@@ -331,3 +331,65 @@ def test_asking_for_an_overview_adds_no_words_a_passage_must_repeat():
         "human", "rights", "torture"]
     # without an overview word, "concerns" is a word like any other
     assert "concerns" in content_words("Which concerns about torture did doctors raise?")
+
+
+PORT = """# Castellane port report 2024
+
+## Refugees
+
+Castellane hosted around 9,000 refugees, most of them from neighbouring Dalmor. Between March and May, at least 400 Dalmoran refugees were returned to Dalmor.
+
+## Courts
+
+In April, the Court of Appeal struck down the vagrancy law. The Attorney General announced an appeal to the Supreme Council.
+
+## Port authority
+
+The Port Authority licenses terminals. Its Director-General, Armand Roussel, said inspections would double.
+
+## Complaints
+
+Complaints to the Labour Inspectorate about unpaid wages rose sharply:
+
+  Year | Complaints received | Complaints resolved
+  -----+---------------------+--------------------
+  2022 | 1,540               | 512
+  2023 | 2,087               | 601
+
+## Workers
+
+HarbourWatch interviewed 212 workers aged between 19 and 57. A cook from Kenya said 300 crowns were deducted from her pay every month.
+
+## Companies
+
+Two employers, Meridian Crewing Ltd and Oriel Staffing, did not reply.
+"""
+
+
+@pytest.fixture(scope="module")
+def port(config, tmp_path_factory):
+    doc = tmp_path_factory.mktemp("port") / "castellane.txt"
+    doc.write_text(PORT, encoding="utf-8")
+    return Assistant(config.with_(document=doc))
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a table row names its values by column; the paragraph before it says whose figures they are
+    ("How many wage complaints did the Labour Inspectorate receive in 2022?", "1,540"),
+    ("Who heads the Port Authority?", "Armand Roussel"),  # a Director-General heads it
+    ("How old was the youngest worker interviewed?", "19"),  # "aged between 19 and 57"
+    ("What did the Kenyan cook say was deducted from her pay?", "300 crowns"),  # Kenyan: from Kenya
+])
+def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
+    a = port.ask(question)
+    assert not a.abstained and expected in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question", [
+    "How many Castellanian refugees live in Dalmor?",  # refugees from Dalmor live in Castellane
+    "Did the Supreme Council uphold the ruling of the Court of Appeal?",  # only an appeal was announced
+    "Who is the chief executive of Meridian Crewing Ltd?",  # the company is named, no executive
+])
+def test_reversed_relations_unreported_outcomes_and_missing_titles_are_refused(port, question):
+    a = port.ask(question)
+    assert a.abstained, (a.reason, a.text)
