@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 
+from .pdf_layout import layout_markdown
 from .errors import DocumentError
 
 _NOTE_ID = re.compile(r"^(?:fn|footnote|note|endnote|en|ftn)[-_:]?(\d{1,3})$", re.I)
@@ -96,7 +97,8 @@ def html_to_markdown(html: str) -> str:
 
 
 def pdf_to_text(data: bytes, name: str) -> str:
-    """The text of a PDF, with outline titles marked as Markdown headings when there is an outline."""
+    """The text of a PDF as Markdown: laid out from its typography (``pdf_layout``) when it has
+    heading styles, else plain text with outline titles marked as headings when there is an outline."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
@@ -114,6 +116,12 @@ def pdf_to_text(data: bytes, name: str) -> str:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many types on broken files
         raise DocumentError(f"cannot read {name} as a PDF ({type(exc).__name__})") from None
+    try:
+        laid_out = layout_markdown(reader)  # headings from font size and weight, when the PDF has them
+    except Exception:  # layout is a refinement: the plain text below still reads the document
+        laid_out = None
+    if laid_out:
+        return laid_out
     outline: list[tuple[str, int]] = []
 
     def walk(items, depth: int) -> None:

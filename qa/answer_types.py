@@ -164,6 +164,8 @@ def quantities(sentence: str) -> list[tuple[str, list[str]]]:
             out.append(("age", []))
         elif tail and tail[0] in TIME_UNITS:
             out.append(("duration", tail[:1]))
+        elif re.match(r"\s*(?:%|per ?cent\b)", sentence[m.end():]) or m.group(0).rstrip().endswith("%"):
+            out.append(("share", []))  # "61% of seats" is a share, not a number of seats
         else:
             of = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$", before)
             # A value after its label ("Complaints received 1,540;" in a table row) counts the label.
@@ -178,8 +180,9 @@ def quantities_with_nouns(sentence: str) -> list[str]:
 
 
 def has_count(sentence: str) -> bool:
-    """True when ``sentence`` counts something: a quantity that is not a date, an age or a span of time."""
-    return any(kind == "count" for kind, _ in quantities(sentence))
+    """True when ``sentence`` counts or measures something: a quantity that is not a date, an age or
+    a span of time (a share counts: "the economy shrank by 4%")."""
+    return any(kind in ("count", "share") for kind, _ in quantities(sentence))
 
 
 _MONTH_CAPS = "|".join(m.capitalize() for m in _MONTHS.split("|"))

@@ -1,6 +1,7 @@
 """HTML and PDF documents: headings, paragraphs and footnotes come out as for Markdown."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,59 @@ def test_bad_files_are_one_line_errors(tmp_path: Path, name, data, needle):
     with pytest.raises(DocumentError) as err:
         load_document(path)
     assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def _report_pdf(path: Path) -> Path:
+    """Two A4 pages laid out like a report: title, bold headings of two sizes, body lines, a
+    superscript note marker, a paragraph running over the page break, page numbers, endnotes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    plt.rcParams["pdf.fonttype"] = 42
+    body = [
+        "President Aurel Vasenko won the parliamentary elections held on 6 October, which observers",
+        "described as competitive but not free. Turnout was 47%, the lowest since 1992.",
+    ]
+    journalists = "On 9 April, officers arrested the journalist Irina Palesh at her home in Veltrava."
+    spanning = [
+        "Conditions in pre-trial detention remained harsh across the country, and lawyers said that",
+        "detainees were routinely denied medical care and family visits for weeks at a time, often",
+    ]
+    pages = [
+        [("Sorvenia Report 2024", 20, "bold"), ("Background", 14, "bold"), *[(t, 10, "normal") for t in body],
+         ("Journalists", 12, "bold"), (journalists, 10, "normal"), ("Detention", 14, "bold"),
+         *[(t, 10, "normal") for t in spanning]],
+        [("during the year, and one detainee was held in solitary confinement for 41 days.", 10, "normal"),
+         ("Endnotes", 14, "bold"),
+         ("1. “Sorvenia: Journalist Irina Palesh faces up to 12 years in prison”, 18 April", 8, "normal")],
+    ]
+    with PdfPages(path) as pdf:
+        for number, lines in enumerate(pages, 1):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            y = 0.92
+            for text, size, weight in lines:
+                y -= 0.012 if size == 10 and weight == "normal" else 0.03  # body lines close, headings apart
+                fig.text(0.08, y, text, fontsize=size, fontweight=weight)
+                if text == journalists:  # the note marker: small, raised, right after the full stop
+                    fig.text(0.08 + 0.0087 * len(text), y + 0.004, "1", fontsize=6)
+            fig.text(0.5, 0.04, str(number), fontsize=9)  # page number
+            pdf.savefig(fig)
+            plt.close(fig)
+    return path
+
+
+def test_pdf_layout_gives_headings_levels_markers_and_paragraphs_across_pages(tmp_path: Path):
+    doc, _ = load_document(_report_pdf(tmp_path / "sorvenia.pdf"))
+    assert doc.title == "Sorvenia Report 2024"
+    paths = [s.path for s in doc.sections]
+    assert ("Background",) in paths and ("Background", "Journalists") in paths and ("Detention",) in paths
+    journalists = [s for s in doc.sections if s.title == "Journalists"][0].paragraphs[0]
+    assert journalists.footnotes == (1,) and doc.footnotes[1].text.startswith("“Sorvenia: Journalist Irina Palesh")
+    # the paragraph that runs over the page break is one paragraph, with no page number inside
+    detention = [s for s in doc.sections if s.title == "Detention"][0].paragraphs
+    assert len(detention) == 1 and "often during the year" in detention[0].text
+    everything = " ".join(p.text for s in doc.sections for p in s.paragraphs)
+    assert not re.search(r"\b[12]\s+(?:during|Endnotes)", everything) and "Endnotes" not in everything
