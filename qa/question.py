@@ -209,7 +209,7 @@ def _focus(text: str) -> str:
 _PREPOSITIONS = {"behind", "next", "with", "for", "against", "in", "at", "on", "by", "from", "among", "responsible",
                  "involved", "the", "a", "an", "to", "of", "about", "most", "more", "mainly", "also", "still"}
 # Verbs too light to check: "who carried out the strikes" says nothing a quote must repeat.
-_LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "do", "does", "took", "take", "takes",
+LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "do", "does", "took", "take", "takes",
                 "got", "get", "gets", "gave", "give", "put", "led", "lead", "leads", "ran", "conducted", "conduct",
                 "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says",
                 "held", "hold", "happen", "happened", "happens", "occur", "occurred", "place", "start", "started",
@@ -275,7 +275,7 @@ def _subject(text: str) -> tuple[str, ...]:
         return ()
     # Words about the source itself ("publish its statement") describe a footnote, not the event.
     out = [w for w in m.group(1).split() if w not in STOPWORDS and w not in _QUESTION_WORDS
-           and w not in _LIGHT_VERBS and w not in _AUXILIARIES and w not in _ADVERBS and len(w) > 2
+           and w not in LIGHT_VERBS and w not in _AUXILIARIES and w not in _ADVERBS and len(w) > 2
            and not _SOURCE.fullmatch(w)]
     return tuple(out[:2])
 
@@ -287,7 +287,7 @@ def _predicate(text: str) -> str:
     m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) ([a-z]+)\b", low)
          # no auxiliary: "how many people died", "how many families fled"
          or re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?([a-z]{3,}ed|died|fled)\b", low))
-    if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in _LIGHT_VERBS and m.group(1) not in STOPWORDS:
+    if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in LIGHT_VERBS and m.group(1) not in STOPWORDS:
         return m.group(1)
     m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
     if not m:
@@ -295,7 +295,7 @@ def _predicate(text: str) -> str:
     for word in m.group(1).split():
         if word in _AUXILIARIES:
             continue
-        return "" if word in _PREPOSITIONS or word in _LIGHT_VERBS or word in STOPWORDS else word
+        return "" if word in _PREPOSITIONS or word in LIGHT_VERBS or word in STOPWORDS else word
     return ""
 
 

@@ -11,7 +11,7 @@ from index import STOPWORDS, fold, stem, words
 from .answer_types import TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_with_nouns
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
-from .question import _LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
+from .question import LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -85,96 +85,176 @@ _ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|presiden
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 
 
-def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
-                  names: list[str] = (), context: str = "", lead: str = "", title: str = "") -> Verdict:
-    """Does this quote hold what the question asks for: the answer type, the counted thing,
-    the asked attribute, the verb of a "who" question? ``scope`` is the quote with the names its
-    pronouns stand for ("He was released" -> "Diawara … He was released"). For a number or a
-    date, the passage (``context``) must also be about one of the ``names`` the question gives:
-    the right figure about the wrong place is a wrong answer. ``lead`` is the text of the
-    sentences the quote's opening pronoun leans on; ``title`` the document's, whose year is the
-    year "during the year" means."""
-    scope_words = list(words(scope if scope is not None else quoted))
-    if q.answer_type in _FACT_TYPES and names and context and not any(n in fold(context) for n in names):
-        return Verdict(False, f"the passage is not about {', '.join(names)}", NOT_SAID_REPLY)
-    asked_years = set(_ASKED_YEAR.findall(q.text))
-    title_years = set(_YEAR.findall(title))
-    if asked_years and title_years and not asked_years & title_years and not any(y in f"{quoted} {context}" for y in asked_years):
+@dataclass(frozen=True)
+class Quote:
+    """What the checks read: the quoted text, ``scope`` (the quote with the names its pronouns
+    stand for: "Diawara … He was released"), the names the question gives that the document
+    uses, the passage around the quote (``context``), the sentences an opening pronoun leans on
+    (``lead``) and the document's title (its year is the year "during the year" means)."""
+
+    q: Question
+    text: str
+    matcher: WordMatcher | None
+    scope: str
+    names: tuple[str, ...] = ()
+    context: str = ""
+    lead: str = ""
+    title: str = ""
+
+    @property
+    def scope_words(self) -> list[str]:
+        return list(words(self.scope))
+
+    @property
+    def question_names(self) -> set[str]:
+        return {fold(n) for n in self.q.names}
+
+
+def _about_the_names(c: Quote) -> Verdict | None:
+    # The right figure about the wrong place is a wrong answer.
+    if c.q.answer_type in _FACT_TYPES and c.names and c.context and not any(n in fold(c.context) for n in c.names):
+        return Verdict(False, f"the passage is not about {', '.join(c.names)}", NOT_SAID_REPLY)
+    return None
+
+
+def _the_year_asked(c: Quote) -> Verdict | None:
+    asked = set(_ASKED_YEAR.findall(c.q.text))
+    own = set(_YEAR.findall(c.title))
+    if asked and own and not asked & own and not any(y in f"{c.text} {c.context}" for y in asked):
         # "How many journalists were detained in 2023?" is not answered by "during the year" of a 2024 report.
-        return Verdict(False, f"the passage is not about {', '.join(sorted(asked_years))}", NOT_SAID_REPLY)
-    question_names = {fold(n) for n in q.names}
+        return Verdict(False, f"the passage is not about {', '.join(sorted(asked))}", NOT_SAID_REPLY)
+    return None
+
+
+def _answer_type(c: Quote) -> Verdict | None:
     # Names, places and charges only steer which sentence is quoted: "who" is often answered by
     # "the army" or "a judge", which no capitalisation rule recognises, and an offence can be
     # worded in more ways ("tried for", "held over") than a pattern lists.
-    if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(quoted, q.answer_type, question_names):
+    q = c.q
+    if q.answer_type not in (ANY, PERSON_OR_ORG, PLACE, CHARGE) and not has_type(c.text, q.answer_type, c.question_names):
         return Verdict(False, f"no {q.answer_type} in the passage", NOT_SAID_REPLY, lacks_answer=True)
-    if q.wants_day and not has_day(quoted):
+    if q.wants_day and not has_day(c.text):
         return Verdict(False, "the passage gives no day", NOT_SAID_REPLY, lacks_answer=True)
-    people = [n for n in names if not any(a.isupper() and fold(a) == n for a in q.names)] \
-        if q.answer_type == AGE else []  # not "FNM"
+    return None
+
+
+def _whose_age(c: Quote) -> Verdict | None:
+    # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
+    people = [n for n in c.names if not any(a.isupper() and fold(a) == n for a in c.q.names)] \
+        if c.q.answer_type == AGE else []  # not "FNM"
     if people:
-        # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
-        owners = age_owners(quoted)
-        about = any(n in fold(scope if scope is not None else quoted) for n in people)
+        owners = age_owners(c.text)
+        about = any(n in fold(c.scope) for n in people)
         if not about or (owners and all(o and not o & set(people) for o in owners)):
             return Verdict(False, f"the quote gives no age of {', '.join(people)}", NOT_SAID_REPLY)
-    if q.future and not _FUTURE.search(scope if scope is not None else quoted):
+    return None
+
+
+def _to_come(c: Quote) -> Verdict | None:
+    if c.q.future and not _FUTURE.search(c.scope):
         # "When will the next elections be held?" is not answered by elections already held.
         return Verdict(False, "the passage tells of nothing to come", NOT_SAID_REPLY)
+    return None
+
+
+def _named(c: Quote) -> Verdict | None:
+    q = c.q
     # The document's own subject ("Morrowland held elections…") names no one a question asks for.
-    if q.identify and not has_type(quoted, PERSON_OR_ORG, question_names | set(words(title))):
+    if q.identify and not has_type(c.text, PERSON_OR_ORG, c.question_names | set(words(c.title))):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
-    if q.identify and q.wants_person and not any(
-            any(fold(w) not in question_names for w in n.split())
-            for n in person_names(quoted) + person_names(lead)):
+    if q.identify and q.wants_person and not any(any(fold(w) not in c.question_names for w in n.split())
+                                                 for n in person_names(c.text) + person_names(c.lead)):
         # "What was the name of the teenager killed…" is not answered by the towns where it happened.
         return Verdict(False, "the passage names no person", NOT_SAID_REPLY, lacks_answer=True)
-    if not q.english or matcher is None:
-        return Verdict(True)
-    within = fold(scope if scope is not None else quoted)
-    asked = _YES_NO_SUBJECT.match(q.text)
-    if asked:
-        who, verb = asked.group(1).strip(), asked.group(2)
-        own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(title))  # "Mali's courts" in the Mali report
-        # "Did the Privy Council uphold the ruling?" is not answered by the ruling alone, nor by
-        # "announced an appeal to the Privy Council".
-        light = verb in _LIGHT_VERBS or verb in ("have", "has", "had", "get", "got", "own")
-        if not own and fold(who) not in within or not light and not _matches(verb, scope_words, matcher, 0.5):
-            return Verdict(False, f"the passage does not say that {who} {verb}", NOT_SAID_REPLY)
-    if _MOVEMENT.search(q.text):
-        for origin in _FROM_PLACE.findall(quoted):
-            o = re.escape(origin.strip())
-            if re.search(rf"\b(?:in|into|to|inside|within) (?:neighbouring |neighboring |the )?{o}\b", q.text) \
-                    and not re.search(rf"\bfrom (?:neighbouring |neighboring |the )?{o}\b", q.text):
-                # "How many Kestrian refugees live in Dalmoria?" vs "Kestria hosted refugees from Dalmoria".
-                return Verdict(False, f"the passage is about people from {origin.strip()}, not in it", NOT_SAID_REPLY)
-    if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(quoted):
+    return None
+
+
+def _yes_no_subject(c: Quote) -> Verdict | None:
+    asked = _YES_NO_SUBJECT.match(c.q.text)
+    if not asked:
+        return None
+    who, verb = asked.group(1).strip(), asked.group(2)
+    own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(c.title))  # "Mali's courts" in the Mali report
+    # "Did the Privy Council uphold the ruling?" is not answered by the ruling alone, nor by
+    # "announced an appeal to the Privy Council".
+    light = verb in LIGHT_VERBS or verb in ("have", "has", "had", "get", "got", "own")
+    if not own and fold(who) not in fold(c.scope) or not light and not _matches(verb, c.scope_words, c.matcher, 0.5):
+        return Verdict(False, f"the passage does not say that {who} {verb}", NOT_SAID_REPLY)
+    return None
+
+
+def _direction(c: Quote) -> Verdict | None:
+    if not _MOVEMENT.search(c.q.text):
+        return None
+    for origin in _FROM_PLACE.findall(c.text):
+        o = re.escape(origin.strip())
+        if re.search(rf"\b(?:in|into|to|inside|within) (?:neighbouring |neighboring |the )?{o}\b", c.q.text) \
+                and not re.search(rf"\bfrom (?:neighbouring |neighboring |the )?{o}\b", c.q.text):
+            # "How many Kestrian refugees live in Dalmoria?" vs "Kestria hosted refugees from Dalmoria".
+            return Verdict(False, f"the passage is about people from {origin.strip()}, not in it", NOT_SAID_REPLY)
+    return None
+
+
+def _counted(c: Quote) -> Verdict | None:
+    q = c.q
+    if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(c.text):
         # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
         return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
-    counted = quantities_with_nouns(quoted)
-    if re.search(r"\bof (?:them|those|these)\b", quoted):  # "19 of them lost an eye": them = who the scope names
-        counted += scope_words
+    if not q.focus:
+        return None
+    counted = quantities_with_nouns(c.text)
+    if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
+        counted += c.scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
     named_focus = any(fold(n) == q.focus for n in q.names)
-    if q.focus and not _matches(q.focus, counted, matcher, 1.01 if named_focus else 0.5):
+    if not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
-    qualifier = re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I) if q.focus and not named_focus else None
-    if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in set(words(title)):
+    qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)
+    if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in set(words(c.title)):
         # "How many Kestrian refugees…" is not answered by a count of Dalmorian refugees.
         stem_of = fold(qualifier.group(1))[:max(4, len(qualifier.group(1)) - 2)]
-        if not re.search(rf"\b{re.escape(stem_of)}", within):
+        if not re.search(rf"\b{re.escape(stem_of)}", fold(c.scope)):
             return Verdict(False, f"nothing counts {qualifier.group(1)} {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
-    if q.attribute and not _matches(q.attribute, scope_words, matcher, 0.6):
-        return Verdict(False, f"the passage gives no {q.attribute}", NOT_SAID_REPLY, lacks_answer=True)
+    return None
+
+
+def _attribute(c: Quote) -> Verdict | None:
+    if c.q.attribute and not _matches(c.q.attribute, c.scope_words, c.matcher, 0.6):
+        return Verdict(False, f"the passage gives no {c.q.attribute}", NOT_SAID_REPLY, lacks_answer=True)
+    return None
+
+
+def _dated_subject(c: Quote) -> Verdict | None:
+    q = c.q
     # A question about a source is answered by its footnote, a title that need not repeat the event.
-    if q.subject and not q.wants_source and not any(_matches(w, scope_words, matcher, 0.7) for w in q.subject):
+    if q.subject and not q.wants_source and not any(_matches(w, c.scope_words, c.matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
-    leads = q.predicate in _LEADS and bool(_ROLE_NOUN.search(scope if scope is not None else quoted))
-    if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, scope_words, matcher, 0.5):
+    return None
+
+
+def _predicate(c: Quote) -> Verdict | None:
+    q = c.q
+    leads = q.predicate in _LEADS and bool(_ROLE_NOUN.search(c.scope))
+    if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
-    return Verdict(True)
+    return None
+
+
+# In order; the second group reads words by meaning, so only English questions with a word model.
+_ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named)
+_BY_WORDS = (_yes_no_subject, _direction, _counted, _attribute, _dated_subject, _predicate)
+
+
+def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
+                  names: list[str] = (), context: str = "", lead: str = "", title: str = "") -> Verdict:
+    """Does this quote hold what the question asks for: the answer type, the counted thing, the
+    asked attribute, the verb of a "who" question, about the names and the year asked? The first
+    failed check gives the verdict (see :class:`Quote` for the arguments)."""
+    c = Quote(q, quoted, matcher, quoted if scope is None else scope, tuple(names), context, lead, title)
+    checks = _ANY_LANGUAGE + (_BY_WORDS if q.english and matcher is not None else ())
+    return next((v for check in checks if (v := check(c)) is not None), Verdict(True))
 
 
 def coverage_verdict(q: Question, quoted: str, context: str, meta_terms: set[str], matcher: WordMatcher | None,
