@@ -389,7 +389,10 @@ def bench_pipeline(pool: VectorPool, sentences: list[str], target_chunks: int, e
     manifest = json.loads((directory / "current" / "manifest.json").read_text())
     disk = sum(p.stat().st_size for p in (directory / "current").rglob("*") if p.is_file())
     log(f"collection: {manifest['chunks']} chunks, {len(manifest['documents'])} documents, {manifest['index_type']}")
-    env = {**os.environ, "REPORTQA_COLLECTION": str(directory), "REPORTQA_CACHE": str(workdir / "cache")}
+    # The engines a real collection build leaves behind (part 1 exported them): questions run in
+    # them, as they would after `reportqa index`.
+    env = {**os.environ, "REPORTQA_COLLECTION": str(directory), "REPORTQA_CACHE": str(workdir / "cache"),
+           "REPORTQA_ENGINE_DIR": str(Config().engine_dir)}
     cold = []
     code = ("import time,resource; t=time.perf_counter(); from qa import Assistant, Config; a=Assistant(Config.from_env()); "
             "l=time.perf_counter()-t; m=[int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmRSS')][0]; "

@@ -9,6 +9,8 @@ NumPy engine once, and reused.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -23,10 +25,31 @@ from .store import _file_sha
 PROBE = "Engines must agree: the ONNX graph is checked against the NumPy forward pass."
 
 
-def _weights_digest(model_dir: Path) -> str:
-    """Names the exported graph after the weights it was exported from."""
-    both = "".join(_file_sha(model_dir / name) for name in ("config.json", "model.safetensors"))
-    return hashlib.sha256(both.encode()).hexdigest()[:16]
+def _weights_digest(model_dir: Path, engine_dir: Path | None = None) -> str:
+    """Names the exported graph after the weights it was exported from. Hashing 90 MB of weights
+    costs ~0.25 s, so the digest is kept in ``engine_dir`` under the files' sizes and mtimes and
+    read back while they are unchanged (a question engine starts in well under a second)."""
+    files = [model_dir / name for name in ("config.json", "model.safetensors")]
+    key = "|".join(f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+    memo = Path(engine_dir) / "weights-digests.json" if engine_dir is not None else None
+    known: dict[str, str] = {}
+    if memo is not None and memo.is_file():
+        try:
+            known = json.loads(memo.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+    if isinstance(known.get(key), str):
+        return known[key]
+    digest = hashlib.sha256("".join(_file_sha(f) for f in files).encode()).hexdigest()[:16]
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({**known, key: digest}), encoding="utf-8")
+            os.replace(tmp, memo)
+        except OSError:  # a read-only engine folder only costs the hash next time
+            pass
+    return digest
 
 
 def export_onnx(model_dir: Path, target: Path) -> None:
@@ -59,7 +82,7 @@ class OnnxBert(BertEncoder):
         super().__init__(model_dir, max_length)
         if span_precision not in ("float32", "int8"):
             raise ValueError(f"unknown precision {span_precision!r}; use float32 or int8")
-        graph = Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir)}.onnx"
+        graph = Path(engine_dir) / f"{self.model_dir.name}-{_weights_digest(self.model_dir, Path(engine_dir))}.onnx"
         if not build and not (graph.exists() and is_checked(graph)):
             raise FileNotFoundError(f"no checked ONNX graph at {graph}")
         base = ensure_graph(graph, lambda target: export_onnx(self.model_dir, target))
