@@ -9,6 +9,16 @@ from qa.aliases import acronyms
 from qa.question import analyse
 
 
+def answers(assistant: Assistant, question: str, expected: str) -> None:
+    a = assistant.ask(question)
+    assert not a.abstained and expected in a.text, (a.reason, a.text)
+
+
+def refuses(assistant: Assistant, question: str) -> None:
+    a = assistant.ask(question)
+    assert a.abstained, (a.reason, a.text)
+
+
 @pytest.mark.parametrize("text, months", [
     ("Which politician was picked up in early July?", {"july"}),
     ("On 5 July, he was arrested.", {"july"}),
@@ -141,8 +151,7 @@ def test_an_acronym_the_report_only_spells_out_is_found(court):
     ("How many bodies were found near Quillon?", "9"),  # "the bodies of 9 of them"
 ])
 def test_figures_worded_unusually_are_answered(court, question, expected):
-    a = court.ask(question)
-    assert not a.abstained and expected in a.text, (a.reason, a.text)
+    answers(court, question, expected)
 
 
 @pytest.mark.parametrize("question", [
@@ -152,8 +161,7 @@ def test_figures_worded_unusually_are_answered(court, question, expected):
     "Which investigating judge ordered the release of the farmers?",  # "an investigating judge": named nowhere
 ])
 def test_details_the_report_leaves_out_are_not_invented(court, question):
-    a = court.ask(question)
-    assert a.abstained, (a.reason, a.text)
+    refuses(court, question)
 
 
 def test_a_number_in_the_question_points_at_its_sentence_in_any_language(court):
@@ -179,8 +187,7 @@ def test_a_question_about_what_is_to_come_is_not_answered_by_the_past(court):
     ("On what exact day in May was Rosa Ferreira detained?", "4 May"),
 ])
 def test_proportions_ages_and_days_are_quoted(court, question, expected):
-    a = court.ask(question)
-    assert not a.abstained and expected in a.text, (a.reason, a.text)
+    answers(court, question, expected)
 
 
 @pytest.mark.parametrize("question", [
@@ -188,8 +195,7 @@ def test_proportions_ages_and_days_are_quoted(court, question, expected):
     "On what exact day in July were the VFU members detained?",  # only "In July"
 ])
 def test_a_fact_about_someone_else_or_only_a_month_is_not_an_answer(court, question):
-    a = court.ask(question)
-    assert a.abstained, (a.reason, a.text)
+    refuses(court, question)
 
 
 def test_names_keep_their_last_letter_and_typos_match_by_letters():
@@ -276,8 +282,7 @@ def selk(config, tmp_path_factory):
     ("What explanation did the police give for the teacher's death in Brenn prison?", "fallen in his cell"),
 ])
 def test_counts_sums_and_names_are_found_where_they_stand(selk, question, expected):
-    a = selk.ask(question)
-    assert not a.abstained and expected in a.text, (a.reason, a.text)
+    answers(selk, question, expected)
 
 
 @pytest.mark.parametrize("question", [
@@ -288,8 +293,7 @@ def test_counts_sums_and_names_are_found_where_they_stand(selk, question, expect
     "How many Vestans were deported under Operation Tide?",  # people from two countries; Orlanian children
 ])
 def test_a_count_of_something_else_or_a_place_for_a_person_is_not_an_answer(selk, question):
-    a = selk.ask(question)
-    assert a.abstained, (a.reason, a.text)
+    refuses(selk, question)
 
 
 @pytest.mark.parametrize("question, kind, focus, attribute", [
@@ -381,8 +385,7 @@ def port(config, tmp_path_factory):
     ("What did the Kenyan cook say was deducted from her pay?", "300 crowns"),  # Kenyan: from Kenya
 ])
 def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
-    a = port.ask(question)
-    assert not a.abstained and expected in a.text, (a.reason, a.text)
+    answers(port, question, expected)
 
 
 @pytest.mark.parametrize("question", [
@@ -391,5 +394,4 @@ def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
     "Who is the chief executive of Meridian Crewing Ltd?",  # the company is named, no executive
 ])
 def test_reversed_relations_unreported_outcomes_and_missing_titles_are_refused(port, question):
-    a = port.ask(question)
-    assert a.abstained, (a.reason, a.text)
+    refuses(port, question)
