@@ -42,7 +42,8 @@ _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:o
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
                      r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"
-                     r"attribut\w+ (?:[\w’'-]+ ){0,4}to|blam\w+ (?:[\w’'-]+ ){0,4}on|citing|cited|on the grounds?)\b", re.I)
+                     r"attribut\w+ (?:[\w’'-]+ ){0,4}to|blam\w+ (?:[\w’'-]+ ){0,4}on|citing|cited|on the grounds?|"
+                     r"(?:ruled|found|held|concluded|finding|holding) that)\b", re.I)
 # What someone gave as the explanation: "Police said he had fallen in his cell."
 # Not "after" or "over", which date or place as often as they explain.
 _SAID = re.compile(r"\b(?:said|says|claimed|stated|explained|insisted|maintained|alleged|according to|denied|because|"
@@ -153,24 +154,29 @@ def quantities(sentence: str) -> list[tuple[str, list[str]]]:
     "duration" for a span ("three weeks after…"), which counts only its unit; else "count", with
     the words right after it ("11 children" -> ["children", …]) and the noun it is "of" ("the
     bodies of 17 of them" -> [..., "bodies"])."""
-    out: list[tuple[str, list[str]]] = []
+    return [(kind, nouns) for kind, nouns, _ in quantities_found(sentence)]
+
+
+def quantities_found(sentence: str) -> list[tuple[str, list[str], str]]:
+    """:func:`quantities`, each with the quantity as written ("3,000", "eight")."""
+    out: list[tuple[str, list[str], str]] = []
     for m in _QUANTITY.finditer(sentence):
         # the words it counts end at a comma or a bracket: "1,350 people, mostly from Haiti" counts people
         tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:()]", sentence[m.end():m.end() + 60])[0]))[:4]
         before = sentence[max(0, m.start() - 40):m.start()]
         if tail and tail[0] in _MONTH_SET or re.search(rf"\b(?:{_MONTHS})\s*$", before, re.I):
-            out.append(("date", []))
+            out.append(("date", [], m.group(0)))
         elif tail[:2] in (["year", "old"], ["years", "old"]) or tail[:1] == ["aged"] or re.search(r"\baged\s*$", before):
-            out.append(("age", []))
+            out.append(("age", [], m.group(0)))
         elif tail and tail[0] in TIME_UNITS:
-            out.append(("duration", tail[:1]))
+            out.append(("duration", tail[:1], m.group(0)))
         elif re.match(r"\s*(?:%|per ?cent\b)", sentence[m.end():]) or m.group(0).rstrip().endswith("%"):
-            out.append(("share", []))  # "61% of seats" is a share, not a number of seats
+            out.append(("share", [], m.group(0)))  # "61% of seats" is a share, not a number of seats
         else:
             of = re.search(r"([A-Za-zÀ-ÿ'’-]+)\s+of\s+(?:at least |about |around |some |nearly |over )?$", before)
             # A value after its label ("Complaints received 1,540;" in a table row) counts the label.
             label = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:.]", before)[-1]))[-3:] if not tail else []
-            out.append(("count", tail + ([fold(of.group(1))] if of else []) + label))
+            out.append(("count", tail + ([fold(of.group(1))] if of else []) + label, m.group(0)))
     return out
 
 

@@ -18,7 +18,7 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bwhat (?:\w+ )?(?:proportion|percentage|share|fraction|percent)\b|\bhow much of\b|\bwhat part of\b", PROPORTION),
     (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
      r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*|invest\w*|financ\w*|"
-     r"revenues?|income|profits?|donat\w*|earn\w*|raised?)\b", MONEY),
+     r"revenues?|income|profits?|donat\w*|earn\w*|raised?|lend|lent|borrow\w*)\b", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
@@ -213,7 +213,8 @@ LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "d
                 "got", "get", "gets", "gave", "give", "put", "led", "lead", "leads", "ran", "conducted", "conduct",
                 "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says",
                 "held", "hold", "happen", "happened", "happens", "occur", "occurred", "place", "start", "started",
-                "begin", "began", "end", "ended", "first", "last", "found"}
+                "begin", "began", "end", "ended", "first", "last", "found", "became", "become", "becomes", "remained",
+                "remains", "stayed", "served", "serves"}
 _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
                 "would", "can", "could", "currently", "really", "actually"}
 
@@ -257,7 +258,8 @@ def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
                    fold(text))
     if of and of.group(1) not in STOPWORDS and of.group(1) not in _GENERIC_ATTRIBUTES:
         return of.group(1)
-    if not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS:
+    if (not m or m.group(1) in _GENERIC_ATTRIBUTES or m.group(1) in STOPWORDS or m.group(1) in _QUESTION_WORDS
+            or re.search(r"(?:ing|ed)$", m.group(1))):  # "the lawyer acting for": a participle is no attribute
         return ""
     return m.group(1)
 
@@ -287,7 +289,9 @@ def _predicate(text: str) -> str:
     m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) ([a-z]+)\b", low)
          # no auxiliary: "how many people died", "how many families fled"
          or re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?([a-z]{3,}ed|died|fled)\b", low))
-    if m and m.group(1) not in _PREPOSITIONS and m.group(1) not in LIGHT_VERBS and m.group(1) not in STOPWORDS:
+    # "how many homes were torn down": a phrasal verb's sense is not its first word's
+    phrasal = bool(m) and re.match(r"\s+(?:down|up|out|off|away|back|over)\b", low[m.end(1):]) is not None
+    if m and not phrasal and m.group(1) not in _PREPOSITIONS and m.group(1) not in LIGHT_VERBS and m.group(1) not in STOPWORDS:
         return m.group(1)
     m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
     if not m:

@@ -8,7 +8,8 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_with_nouns
+from .answer_types import (TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_found,
+                           quantities_with_nouns)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
@@ -75,6 +76,12 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+((?:19|20)\d\d)\b", re.I)
 # "Did the Privy Council uphold…?": a yes/no question about what someone named did.
 _YES_NO_SUBJECT = re.compile(r"^(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s?){1,4})\s*(?:(?:been|being|ever|already|yet|really|actually|also|still|any|ultimately|finally)\s+)?([a-z]{3,})\b")
+_WHAT_DID = re.compile(r"^[Ww]hat (?:did|does|do|has|have|had|will)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s?){1,4})\s*"
+                       r"(?:say|said|decide|decided|rule|ruled|conclude|find|found|announce|order|propose|recommend|claim|"
+                       r"report|promise|demand|state|tell|ask|determine|hold|do)\b")
+_PUBLISHERS = {"amnesty", "international", "report"}  # "What did Amnesty say…": the report itself
+_PREVIOUS = re.compile(r"\b(?:previous|prior|preceding)\b", re.I)
+_PREVIOUS_SAID = re.compile(r"\b(?:previous|prior|preceding|earlier|before|last|former|since)\b", re.I)
 _MOVEMENT = re.compile(r"\b(?:refugees?|migrants?|asylum|displaced|returnees?|deport\w*|sent back|returned)\b", re.I)
 _FROM_PLACE = re.compile(r"\bfrom (?:neighbouring |neighboring |the )?((?:[A-Z][\w’'-]+ ?){1,3})")
 # "Who heads the Port Authority?" is answered by "its Director-General, Armand Roussel".
@@ -185,6 +192,26 @@ def _yes_no_subject(c: Quote) -> Verdict | None:
     return None
 
 
+def _earlier(c: Quote) -> Verdict | None:
+    # "…in the previous general election?" is not answered by this year's election.
+    if _PREVIOUS.search(c.q.text) and not _PREVIOUS_SAID.search(c.scope) \
+            and not set(_YEAR.findall(c.scope)) - set(_YEAR.findall(c.title)):
+        return Verdict(False, "the passage tells of nothing earlier", NOT_SAID_REPLY)
+    return None
+
+
+def _what_subject_did(c: Quote) -> Verdict | None:
+    # "What did the Supreme Court decide on the act?" needs the Supreme Court in the quote.
+    asked = _WHAT_DID.match(c.q.text)
+    if not asked:
+        return None
+    who = asked.group(1).strip()
+    own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(c.title)) | _PUBLISHERS
+    if not own and fold(who) not in fold(c.scope):
+        return Verdict(False, f"the passage does not say what {who} did", NOT_SAID_REPLY)
+    return None
+
+
 def _direction(c: Quote) -> Verdict | None:
     if not _MOVEMENT.search(c.q.text):
         return None
@@ -202,6 +229,12 @@ def _counted(c: Quote) -> Verdict | None:
     if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(c.text):
         # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
         return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
+    if q.answer_type == QUANTITY:
+        given = {re.sub(r"[,.]", "", n) for n in re.findall(r"\d[\d,.]*\d|\d", q.text)}
+        found = [re.sub(r"[,.%]", "", t) for kind, _, t in quantities_found(c.text) if kind in ("count", "share")]
+        if given and found and all(f in given for f in found):
+            # "Of the 312 protesters arrested, how many were charged?" is not answered by "312".
+            return Verdict(False, "the passage gives no figure the question does not", NOT_SAID_REPLY, lacks_answer=True)
     if not q.focus:
         return None
     counted = quantities_with_nouns(c.text)
@@ -244,7 +277,8 @@ def _predicate(c: Quote) -> Verdict | None:
 
 # In order; the second group reads words by meaning, so only English questions with a word model.
 _ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named)
-_BY_WORDS = (_yes_no_subject, _direction, _counted, _attribute, _dated_subject, _predicate)
+_BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _direction, _counted, _attribute, _dated_subject,
+             _predicate)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,

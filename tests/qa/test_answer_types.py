@@ -367,6 +367,18 @@ HarbourWatch interviewed 212 workers aged between 19 and 57. A cook from Kenya s
 ## Companies
 
 Two employers, Meridian Crewing Ltd and Oriel Staffing, did not reply.
+
+## Politics
+
+President Joseph Okambe won a third term in the August election, with 61% of the vote. Police arrested 312 protesters, most of whom were later released without charge. Jorunn Steinsland was appointed Minister of Justice in March.
+
+## Housing
+
+In January, the City Council demolished more than 3,000 homes in Kibanda. Grace Nderitu, a lawyer who represented the evicted families, received threats.
+
+## Assembly
+
+In May, the Supreme Court struck down the rule requiring notice of protests. The court ruled that the rule imposed a disproportionate restriction on the right to peaceful assembly.
 """
 
 
@@ -383,6 +395,11 @@ def port(config, tmp_path_factory):
     ("Who heads the Port Authority?", "Armand Roussel"),  # a Director-General heads it
     ("How old was the youngest worker interviewed?", "19"),  # "aged between 19 and 57"
     ("What did the Kenyan cook say was deducted from her pay?", "300 crowns"),  # Kenyan: from Kenya
+    ("How many homes were torn down in Kibanda?", "3,000"),  # a phrasal verb is not checked by its first word
+    ("Who was the lawyer acting for the evicted families?", "Grace Nderitu"),  # "acting" is no attribute
+    ("Who became justice minister?", "Jorunn Steinsland"),  # "became" says nothing a quote must repeat
+    ("Why did the judges throw out the rule requiring notice of protests?", "disproportionate restriction"),
+    ("What percentage of the vote did Okambe receive?", "61%"),
 ])
 def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
     answers(port, question, expected)
@@ -392,6 +409,8 @@ def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
     "How many Castellanian refugees live in Dalmor?",  # refugees from Dalmor live in Castellane
     "Did the Supreme Council uphold the ruling of the Court of Appeal?",  # only an appeal was announced
     "Who is the chief executive of Meridian Crewing Ltd?",  # the company is named, no executive
+    "Of the 312 protesters arrested, how many were charged?",  # only the question's own figure
+    "What percentage of the vote did Okambe receive in the previous election?",  # only this year's
 ])
 def test_reversed_relations_unreported_outcomes_and_missing_titles_are_refused(port, question):
     refuses(port, question)
