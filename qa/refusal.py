@@ -82,6 +82,8 @@ _WHAT_DID = re.compile(r"^[Ww]hat (?:did|does|do|has|have|had|will)\s+(?:the\s+)
 _PUBLISHERS = {"amnesty", "international", "report"}  # "What did Amnesty say…": the report itself
 _PREVIOUS = re.compile(r"\b(?:previous|prior|preceding)\b", re.I)
 _PREVIOUS_SAID = re.compile(r"\b(?:previous|prior|preceding|earlier|before|last|former|since)\b", re.I)
+_ORDINAL_DIGITS = {"second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "runner-up": "runner-up"}
+_ORDINAL = re.compile(r"\b(?:came|come|comes|finished|placed|ranked|ranking)\s+(second|third|fourth|fifth)\b|\b(runner-up)\b", re.I)
 _MOVEMENT = re.compile(r"\b(?:refugees?|migrants?|asylum|displaced|returnees?|deport\w*|sent back|returned)\b", re.I)
 _FROM_PLACE = re.compile(r"\bfrom (?:neighbouring |neighboring |the )?((?:[A-Z][\w’'-]+ ?){1,3})")
 # "Who heads the Port Authority?" is answered by "its Director-General, Armand Roussel".
@@ -212,6 +214,15 @@ def _what_subject_did(c: Quote) -> Verdict | None:
     return None
 
 
+def _rank(c: Quote) -> Verdict | None:
+    # "Which party came second?" is not answered by the party that won.
+    for m in _ORDINAL.finditer(c.q.text):
+        ordinal = m.group(1) or m.group(2)
+        if not re.search(rf"\b{ordinal}\b|\b{_ORDINAL_DIGITS[ordinal.lower()]}\b", c.scope, re.I):
+            return Verdict(False, f"the passage says nothing {ordinal.lower()}", NOT_SAID_REPLY)
+    return None
+
+
 def _direction(c: Quote) -> Verdict | None:
     if not _MOVEMENT.search(c.q.text):
         return None
@@ -277,7 +288,7 @@ def _predicate(c: Quote) -> Verdict | None:
 
 # In order; the second group reads words by meaning, so only English questions with a word model.
 _ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named)
-_BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _direction, _counted, _attribute, _dated_subject,
+_BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
              _predicate)
 
 

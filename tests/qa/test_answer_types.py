@@ -411,6 +411,7 @@ def test_tables_roles_age_ranges_and_demonyms(port, question, expected):
     "Who is the chief executive of Meridian Crewing Ltd?",  # the company is named, no executive
     "Of the 312 protesters arrested, how many were charged?",  # only the question's own figure
     "What percentage of the vote did Okambe receive in the previous election?",  # only this year's
+    "Which opposition party came second in the August election?",  # only who won
 ])
 def test_reversed_relations_unreported_outcomes_and_missing_titles_are_refused(port, question):
     refuses(port, question)
