@@ -15,7 +15,7 @@ from .document import Document, Footnote, Paragraph, Section, Sentence
 from .sentences import split_sentences
 
 _FOOTNOTE_LINE = re.compile(r"^\s*(?:\[\^?(\d{1,3})\]:?|(\d{1,3})[.)])\s+(.+?)\s*$")
-_NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "references", "sources"}
+NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "references", "sources"}
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _SUPERSCRIPTS = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁰": "0"}
 # A marker: digits glued after closing punctuation that itself follows a non-digit
@@ -57,12 +57,17 @@ _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+[A-ZÀ-Þ]")
 _TRAILING_MARKER = re.compile(r"(?:(?<=[.,;:!?”\"’')\]])\d{1,3}|\[\^?\d{1,3}\])$")
 
 
+def _item_number(line: str) -> int | None:
+    """The number a note or list line opens with ("3. …", "[3] …"); None for any other line."""
+    m = _FOOTNOTE_LINE.match(line)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
 def _in_sequence(n: int, prev_block: list[str] | None, next_block: list[str] | None) -> bool:
     """Whether item ``n`` of a numbered list stands here: the block before is item n-1 or the
     one after is item n+1 ("1. Ban fees" / "2. Inspect dormitories")."""
     def number(block: list[str] | None) -> int | None:
-        m = _FOOTNOTE_LINE.match(block[0].strip()) if block else None
-        return int(m.group(1) or m.group(2)) if m else None
+        return _item_number(block[0].strip()) if block else None
     return number(prev_block) == n - 1 or number(next_block) == n + 1
 
 
@@ -76,9 +81,9 @@ def _is_plain_heading(lines: list[str], next_block: list[str] | None = None,
     line = lines[0].strip()
     words = line.split()
     unmarked = _TRAILING_MARKER.sub("", line)
-    numbered = _FOOTNOTE_LINE.match(line)
-    if numbered and not (_NUMBERED_HEADING.match(line) and len(words) <= 8
-                         and not _in_sequence(int(numbered.group(1) or numbered.group(2)), prev_block, next_block)):
+    number = _item_number(line)
+    if number is not None and not (_NUMBERED_HEADING.match(line) and len(words) <= 8
+                                   and not _in_sequence(number, prev_block, next_block)):
         return False
     return (
         0 < len(words) <= 12
@@ -124,7 +129,7 @@ def _split_footnotes(blocks: list[list[str]]) -> tuple[list[list[str]], dict[int
             m = _FOOTNOTE_LINE.match(line)
             number = int(m.group(1) or m.group(2))
             notes[number] = Footnote(number, _BACKREF.sub(" ", m.group(3)).strip())
-    if notes and blocks and len(blocks[-1]) == 1 and blocks[-1][0].strip(" #:").lower() in _NOTES_HEADINGS:
+    if notes and blocks and len(blocks[-1]) == 1 and blocks[-1][0].strip(" #:").lower() in NOTES_HEADINGS:
         blocks.pop()
     return blocks, dict(sorted(notes.items()))
 

@@ -13,8 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .parse_text import NOTES_HEADINGS
+
 _NOTE_START = re.compile(r"^(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+\S")
-_NOTES_TITLES = {"notes", "endnotes", "footnotes", "references", "sources"}
 _SENTENCE_END = re.compile(r"[.!?:;”\"’)]\s*$")
 
 
@@ -112,7 +113,7 @@ def layout_markdown(reader) -> str | None:
                 blocks[-1] = (kind, f"{blocks[-1][1]} {ln.text}")  # a heading wrapped over two lines
             else:
                 blocks.append((kind, ln.text))
-            in_notes = ln.text.strip(" :").lower() in _NOTES_TITLES
+            in_notes = ln.text.strip(" :").lower() in NOTES_HEADINGS
             prev = ln
             continue
         note = _NOTE_START.match(ln.text) and (in_notes or ln.size < 0.95 * body)

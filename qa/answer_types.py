@@ -5,8 +5,8 @@ import re
 
 from index import fold
 
-from .question import (AGE, ANY, CHARGE, DATE, DURATION, EXPLANATION, MONEY, PENALTY, PERSON_OR_ORG, PLACE,
-                       PROPORTION, QUANTITY, REASON, TITLE)
+from .question import (AGE, ANY, CHARGE, DATE, DURATION, EXPLANATION, MONEY, PENALTY, PERSON_OR_ORG, PERSON_ROLES,
+                       PLACE, PROPORTION, QUANTITY, REASON, TITLE)
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -40,15 +40,16 @@ _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:o
                   r"|(?<=[A-Za-zÀ-ÿ], )\d{1,3}(?=,)"  # "Nilufar Karimova, 41, to seven years"
                   r"|\bage[ds]? (?:between|from|ranging from|of between) \d{1,3}\b"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
-_REASON = re.compile(r"\b(?:because|due to|following|in relation to|in connection with|for (?:his|her|their|its)|"
-                     r"over|after|as a result|owing to|since|accused of|charged with|on charges of|for participating|"
-                     r"attribut\w+ (?:[\w’'-]+ ){0,4}to|blam\w+ (?:[\w’'-]+ ){0,4}on|citing|cited|on the grounds?|"
+# What gives a cause outright, in a reason and in an explanation alike.
+_CAUSES = (r"because|due to|as a result|owing to|citing|cited|on the grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"
+           r"blam\w+ (?:[\w’'-]+ ){0,4}on")
+_REASON = re.compile(rf"\b(?:{_CAUSES}|following|in relation to|in connection with|for (?:his|her|their|its)|over|after|"
+                     r"since|accused of|charged with|on charges of|for participating|"
                      r"(?:ruled|found|held|concluded|finding|holding) that)\b", re.I)
 # What someone gave as the explanation: "Police said he had fallen in his cell."
 # Not "after" or "over", which date or place as often as they explain.
-_SAID = re.compile(r"\b(?:said|says|claimed|stated|explained|insisted|maintained|alleged|according to|denied|because|"
-                   r"due to|owing to|as a result|citing|cited|on the grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"
-                   r"blam\w+ (?:[\w’'-]+ ){0,4}on)\b", re.I)
+_SAID = re.compile(rf"\b(?:said|says|claimed|stated|explained|insisted|maintained|alleged|according to|denied|{_CAUSES})\b",
+                   re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
 _PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"
@@ -89,10 +90,7 @@ _PLACE_AFTER = re.compile(r"\s+(?:road|area|community|neighbourhood|neighborhood
                           r"district|county|province|region|state|city|town|village|river|valley|street|mine|prison)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:the|a|an|in|at|from|to|into|near|across|outside|towards?|via|through|of the)\s*$", re.I)
 # Lowercase roles that introduce a person by name ("journalist Camila Ortúzar").
-_ROLE = (r"mr|mrs|ms|dr|judge|president|general|colonel|captain|imam|sheikh|father|journalist|reporter|activist|defender|"
-         r"lawyer|student|blogger|author|writer|economist|teacher|doctor|nurse|leader|opponent|critic|singer|artist|"
-         r"spokesperson|spokesman|spokeswoman|director|prosecutor|minister|mayor|governor|commander|chief|officer|"
-         r"unionist|researcher|academic|farmer|worker|pastor|priest|deputy|senator|candidate|editor|founder|chair\w*")
+_ROLE = rf"mr|mrs|ms|dr|captain|sheikh|spokesman|spokeswoman|{PERSON_ROLES}"
 _ROLE_BEFORE = re.compile(rf"\b(?:{_ROLE})\s*$", re.I)
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][\w'’-]+(?:\s+(?:(?:al|ag|bin|ben|ibn|de|del|da|dos|van|von|le|la)\s+)?[A-ZÀ-Þ][\w'’-]+)*")
 
@@ -148,17 +146,13 @@ TIME_UNITS = {"day", "days", "week", "weeks", "month", "months", "year", "years"
                "minutes", "decade", "decades"}
 
 
-def quantities(sentence: str) -> list[tuple[str, list[str]]]:
-    """Each quantity of ``sentence`` as (kind, folded words it counts). Kind "date" for a day of a
-    month ("12 June") and "age" for an age ("a 34-year-old activist"): both count nothing;
-    "duration" for a span ("three weeks after…"), which counts only its unit; else "count", with
-    the words right after it ("11 children" -> ["children", …]) and the noun it is "of" ("the
-    bodies of 17 of them" -> [..., "bodies"])."""
-    return [(kind, nouns) for kind, nouns, _ in quantities_found(sentence)]
-
-
-def quantities_found(sentence: str) -> list[tuple[str, list[str], str]]:
-    """:func:`quantities`, each with the quantity as written ("3,000", "eight")."""
+def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
+    """Each quantity of ``sentence`` as (kind, folded words it counts, the quantity as written).
+    Kind "date" for a day of a month ("12 June") and "age" for an age ("a 34-year-old
+    activist"): both count nothing; "duration" for a span ("three weeks after…"), which counts
+    only its unit; "share" for a percentage ("61% of seats"); else "count", with the words right
+    after it ("11 children" -> ["children", …]) and the noun it is "of" ("the bodies of 17 of
+    them" -> [..., "bodies"])."""
     out: list[tuple[str, list[str], str]] = []
     for m in _QUANTITY.finditer(sentence):
         # the words it counts end at a comma or a bracket: "1,350 people, mostly from Haiti" counts people
@@ -180,15 +174,10 @@ def quantities_found(sentence: str) -> list[tuple[str, list[str], str]]:
     return out
 
 
-def quantities_with_nouns(sentence: str) -> list[str]:
-    """The (folded) words the quantities of ``sentence`` count (see :func:`quantities`)."""
-    return [w for _, nouns in quantities(sentence) for w in nouns]
+# Kinds of quantity that count or measure something (a share does: "the economy shrank by 4%").
+COUNTING = ("count", "share")
 
 
-def has_count(sentence: str) -> bool:
-    """True when ``sentence`` counts or measures something: a quantity that is not a date, an age or
-    a span of time (a share counts: "the economy shrank by 4%")."""
-    return any(kind in ("count", "share") for kind, _ in quantities(sentence))
 
 
 _MONTH_CAPS = "|".join(m.capitalize() for m in _MONTHS.split("|"))

@@ -17,7 +17,7 @@ from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
 
 from .config import Config
-from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, select, with_antecedents
+from .extract import Candidate, ExtractWeights, candidates, is_meta_name, scope_and_lead, select, with_antecedents
 from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
@@ -386,10 +386,8 @@ class Assistant:
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names
                              and (not named or self._same_subject(c.row, best.row, named))]
-            verdicts = [quote_verdict(q, self.index.chunks[c.row].text, self.matcher,
-                                      with_antecedents(c.row, self.index), named,
-                                      f"{self._context(c)} {history_context}", antecedents(c.row, self.index),
-                                      self.title) for c in near]
+            verdicts = [self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
+                                          f"{self._context(c)} {history_context}") for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
             if passing:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
@@ -422,21 +420,30 @@ class Assistant:
         chunk = self.index.chunks[c.row]
         if chunk.kind == "footnote":
             return []
-        prefix = chunk.id.split(":", 1)[0] + ":" if ":" in chunk.id and self.index.documents else ""
         # The sentence's own notes; for a sentence that cites none, those of its paragraph.
-        cited = chunk.footnotes or self.index.chunks[c.passage_row].footnotes
-        notes = [self.index.by_id[f"{prefix}fn{n}"] for n in cited if f"{prefix}fn{n}" in self.index.by_id]
+        notes = self._note_rows(chunk.id, chunk.footnotes or self.index.chunks[c.passage_row].footnotes)
         if not notes:
             return []
         # A note's trailing date is when the source appeared, not when anything happened; its
         # quotation marks frame the source's own title, not a title the question asks for.
         titles = " ".join(_PUBLISHED.sub("", self.index.chunks[r].text) for r in notes).translate(_NO_QUOTES)
-        v = quote_verdict(q, f"{chunk.text} {titles}", self.matcher, f"{with_antecedents(c.row, self.index)} {titles}",
-                          named, f"{self._context(c)} {titles} {history_context}", antecedents(c.row, self.index),
-                          self.title)
+        v = self._check_quote(q, c.row, f"{chunk.text} {titles}", named, f"{self._context(c)} {titles} {history_context}",
+                              also=titles)
         if not v.answerable:
             return []
         return [c] + [Candidate(r, r, c.passage_rank, c.score, True) for r in notes]
+
+    def _check_quote(self, q, row: int, quoted: str, named: list[str], context: str, also: str = "") -> Verdict:
+        """:func:`quote_verdict` for ``quoted`` standing at the sentence of ``row`` (its scope and
+        lead read once), ``also`` (a cited note's title) read as part of its scope."""
+        scope, lead = scope_and_lead(row, self.index)
+        return quote_verdict(q, quoted, self.matcher, f"{scope} {also}" if also else scope, named, context, lead,
+                             self.title)
+
+    def _note_rows(self, chunk_id: str, numbers: tuple[int, ...]) -> list[int]:
+        """Rows of the footnotes ``numbers`` of the document that chunk ``chunk_id`` belongs to."""
+        prefix = chunk_id.split(":", 1)[0] + ":" if ":" in chunk_id and self.index.documents else ""
+        return [self.index.by_id[f"{prefix}fn{n}"] for n in numbers if f"{prefix}fn{n}" in self.index.by_id]
 
     def _same_subject(self, row: int, best_row: int, named: list[str]) -> bool:
         """Is the runner-up at ``row`` still about what the question names? It names it (or its
@@ -496,9 +503,8 @@ class Assistant:
     def _citation(self, row: int) -> Citation:
         chunk = self.index.chunks[row]
         parent = self.index.chunks[self.index.by_id[chunk.parent]] if chunk.parent else chunk
-        prefix = chunk.id.split(":", 1)[0] + ":" if ":" in chunk.id and self.index.documents else ""
-        notes = tuple(FootnoteRef(n, self.index.chunks[self.index.by_id[f"{prefix}fn{n}"]].text)
-                      for n in chunk.footnotes if f"{prefix}fn{n}" in self.index.by_id)
+        notes = tuple(FootnoteRef(self.index.chunks[r].paragraph, self.index.chunks[r].text)
+                      for r in self._note_rows(chunk.id, chunk.footnotes))
         return Citation(text=chunk.text, section=chunk.section, paragraph=chunk.paragraph, start=chunk.start,
                         end=chunk.end, paragraph_text=parent.text, footnotes=notes, chunk_id=chunk.id,
                         document=self.title, document_path=self._path_of(row))

@@ -113,12 +113,17 @@ def antecedents(row: int, index: SearchIndex) -> str:
     return " ".join(lead)
 
 
+def scope_and_lead(row: int, index: SearchIndex) -> tuple[str, str]:
+    """(:func:`with_antecedents`, :func:`antecedents`) of one sentence, its lead read once."""
+    text = index.chunks[row].text
+    lead = antecedents(row, index)
+    return (" ".join(names_in(lead)) + " " + text if lead else text), lead
+
+
 def with_antecedents(row: int, index: SearchIndex) -> str:
     """A sentence plus the names it leans on: "He was released on 3 October." gets the names of
     the sentences before it (see :func:`antecedents`)."""
-    text = index.chunks[row].text
-    lead = antecedents(row, index)
-    return " ".join(names_in(lead)) + " " + text if lead else text
+    return scope_and_lead(row, index)[0]
 
 
 def is_meta_name(name: str, meta_terms: set[str]) -> bool:

@@ -163,7 +163,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 _NOT_MEASURED = {"money", "time", "of", "did", "does", "do", "was", "is", "were", "are", "has", "have", "had", "will",
-                 "would", "can", "could", "longer", "more", "less", "further", "higher", "lower", "did", "in", "for",
+                 "would", "can", "could", "longer", "more", "less", "further", "higher", "lower", "in", "for",
                  "the", "a", "an", "it", "they", "he", "she", "we", "you", "this", "that", "cash", "funding"}
 _GENERIC_COUNTED = {"people", "persons", "individuals"}
 _COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left", "lost", "went", "got", "lack",
@@ -307,12 +307,14 @@ _DAY_QUESTION = re.compile(r"\b(?:what|which) (?:exact |precise |specific )?(?:d
 _FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:will|shall)\b|\b(?:is|are) (?:\w+ ){0,4}going to\b"
                               r"|\b(?:is|are) (?:[\w-]+ ){0,6}due (?:to|for)\b"
                               r"|\b(?:upcoming|next)\s+(?:elections?|vote|polls?|referendum|trial|hearing|session)\b", re.I)
-_PERSON_NOUN = (r"(?:teenager|boy|girl|man|woman|men|women|child|student|journalist|reporter|activist|defender|lawyer|"
-                r"judge|prosecutor|officer|soldier|commander|leader|politician|minister|president|candidate|suspect|"
-                r"victim|detainee|prisoner|protester|demonstrator|doctor|nurse|teacher|author|writer|blogger|editor|"
-                r"spokesperson|official|person|imam|priest|pastor|chief|mayor|governor|general|colonel|worker|farmer|"
-                r"miner|refugee|youth|opponent|critic|singer|artist|economist|academic|researcher|unionist|founder|"
-                r"director|chair\w*|deputy|senator|husband|wife|son|daughter|brother|sister|father|mother|individual)s?")
+# Roles that stand for a person: asked after ("which judge…") and met before a name ("journalist Haddad").
+PERSON_ROLES = (r"judge|president|general|colonel|imam|father|journalist|reporter|activist|defender|lawyer|student|"
+                r"blogger|author|writer|economist|teacher|doctor|nurse|leader|opponent|critic|singer|artist|"
+                r"spokesperson|director|prosecutor|minister|mayor|governor|commander|chief|officer|unionist|researcher|"
+                r"academic|farmer|worker|pastor|priest|deputy|senator|candidate|editor|founder|chair\w*")
+_PERSON_NOUN = (rf"(?:{PERSON_ROLES}|teenager|boy|girl|man|woman|men|women|child|soldier|politician|suspect|victim|"
+                r"detainee|prisoner|protester|demonstrator|official|person|miner|refugee|youth|husband|wife|son|"
+                r"daughter|brother|sister|mother|individual)s?")
 _WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from difflib import SequenceMatcher
 from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (TIME_UNITS, age_owners, has_count, has_day, has_type, person_names, quantities_found,
-                           quantities_with_nouns)
+from .answer_types import COUNTING, TIME_UNITS, age_owners, has_day, has_type, person_names, quantities
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
@@ -110,13 +110,25 @@ class Quote:
     lead: str = ""
     title: str = ""
 
-    @property
+    # Read by several checks, worked out once per quote.
+    @cached_property
     def scope_words(self) -> list[str]:
         return list(words(self.scope))
 
-    @property
+    @cached_property
     def question_names(self) -> set[str]:
         return {fold(n) for n in self.q.names}
+
+    @cached_property
+    def title_words(self) -> set[str]:
+        return set(words(self.title))
+
+    def lacks_subject(self, who: str, own: set[str] = frozenset()) -> bool:
+        """Whether the question's subject ``who`` is missing from the quote, unless it is the
+        document's own ("Mali's courts" in the Mali report) or in ``own``."""
+        if {re.sub(r"'s$", "", w) for w in words(who)} <= self.title_words | own:
+            return False
+        return fold(who) not in fold(self.scope)
 
 
 def _about_the_names(c: Quote) -> Verdict | None:
@@ -169,7 +181,7 @@ def _to_come(c: Quote) -> Verdict | None:
 def _named(c: Quote) -> Verdict | None:
     q = c.q
     # The document's own subject ("Morrowland held elections…") names no one a question asks for.
-    if q.identify and not has_type(c.text, PERSON_OR_ORG, c.question_names | set(words(c.title))):
+    if q.identify and not has_type(c.text, PERSON_OR_ORG, c.question_names | c.title_words):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
@@ -185,11 +197,10 @@ def _yes_no_subject(c: Quote) -> Verdict | None:
     if not asked:
         return None
     who, verb = asked.group(1).strip(), asked.group(2)
-    own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(c.title))  # "Mali's courts" in the Mali report
     # "Did the Privy Council uphold the ruling?" is not answered by the ruling alone, nor by
     # "announced an appeal to the Privy Council".
     light = verb in LIGHT_VERBS or verb in ("have", "has", "had", "get", "got", "own")
-    if not own and fold(who) not in fold(c.scope) or not light and not _matches(verb, c.scope_words, c.matcher, 0.5):
+    if c.lacks_subject(who) or not light and not _matches(verb, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"the passage does not say that {who} {verb}", NOT_SAID_REPLY)
     return None
 
@@ -208,8 +219,7 @@ def _what_subject_did(c: Quote) -> Verdict | None:
     if not asked:
         return None
     who = asked.group(1).strip()
-    own = {re.sub(r"'s$", "", w) for w in words(who)} <= set(words(c.title)) | _PUBLISHERS
-    if not own and fold(who) not in fold(c.scope):
+    if c.lacks_subject(who, _PUBLISHERS):
         return Verdict(False, f"the passage does not say what {who} did", NOT_SAID_REPLY)
     return None
 
@@ -237,18 +247,19 @@ def _direction(c: Quote) -> Verdict | None:
 
 def _counted(c: Quote) -> Verdict | None:
     q = c.q
-    if q.answer_type == QUANTITY and q.focus not in TIME_UNITS and not has_count(c.text):
-        # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
-        return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
+    found = quantities(c.text)
     if q.answer_type == QUANTITY:
+        if q.focus not in TIME_UNITS and not any(kind in COUNTING for kind, _, _ in found):
+            # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
+            return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
         given = {re.sub(r"[,.]", "", n) for n in re.findall(r"\d[\d,.]*\d|\d", q.text)}
-        found = [re.sub(r"[,.%]", "", t) for kind, _, t in quantities_found(c.text) if kind in ("count", "share")]
-        if given and found and all(f in given for f in found):
+        figures = [re.sub(r"[,.%]", "", t) for kind, _, t in found if kind in COUNTING]
+        if given and figures and all(f in given for f in figures):
             # "Of the 312 protesters arrested, how many were charged?" is not answered by "312".
             return Verdict(False, "the passage gives no figure the question does not", NOT_SAID_REPLY, lacks_answer=True)
     if not q.focus:
         return None
-    counted = quantities_with_nouns(c.text)
+    counted = [w for _, nouns, _ in found for w in nouns]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
         counted += c.scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
@@ -256,7 +267,7 @@ def _counted(c: Quote) -> Verdict | None:
     if not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
     qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)
-    if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in set(words(c.title)):
+    if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in c.title_words:
         # "How many Kestrian refugees…" is not answered by a count of Dalmorian refugees.
         stem_of = fold(qualifier.group(1))[:max(4, len(qualifier.group(1)) - 2)]
         if not re.search(rf"\b{re.escape(stem_of)}", fold(c.scope)):
