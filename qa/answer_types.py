@@ -34,6 +34,11 @@ _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kro
                    r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?")
 _MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billion |thousand |m |bn )?(?:[A-Z][a-z]+ )?(?:{_CURRENCY_WORDS})\b"
                     rf"|\b(?:cfa|xof|usd)\b", re.I)
+# An amount in a currency no list knows ("fined 5,000 quor", "a payment of 1,500 corvas"): a
+# number and a word after a word of payment.
+_MONEY_CONTEXT = re.compile(r"\b(?:fined?|fines|payments?|paid|pay|costs?|worth|compensation|salar(?:y|ies)|bail|fees?|"
+                            r"grants?|loans?|price|sum|wages?|pensions?|allowances?|budget)\b(?:\s+[\w’'-]+){0,3}?"
+                            r"\s+\d[\d,.]*\s+(?:million\s+|billion\s+|thousand\s+)?[a-z]{3,}\b", re.I)
 # An ISO 4217-style code before or after an amount ("ORC 64 million", "45 GHS"): capitals only.
 _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b")
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
@@ -41,14 +46,14 @@ _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:o
                   r"|\bage[ds]? (?:between|from|ranging from|of between) \d{1,3}\b"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 # What gives a cause outright, in a reason and in an explanation alike.
-_CAUSES = (r"because|due to|as a result|owing to|citing|cited|on the grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"
+_CAUSES = (r"because|due to|as a result|owing to|citing|cited|on (?:the )?(?:[\w-]+ )?grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"
            r"blam\w+ (?:[\w’'-]+ ){0,4}on")
 _REASON = re.compile(rf"\b(?:{_CAUSES}|following|in relation to|in connection with|for (?:his|her|their|its)|over|after|"
-                     r"since|accused of|charged with|on charges of|for participating|"
+                     r"since|accused of|charged with|on charges of|saying|arguing|claiming|alleging|for (?:allegedly |reportedly |supposedly )?[a-z]{3,}ing|"
                      r"(?:ruled|found|held|concluded|finding|holding) that)\b", re.I)
 # What someone gave as the explanation: "Police said he had fallen in his cell."
 # Not "after" or "over", which date or place as often as they explain.
-_SAID = re.compile(rf"\b(?:said|says|claimed|stated|explained|insisted|maintained|alleged|according to|denied|{_CAUSES})\b",
+_SAID = re.compile(rf"\b(?:said|says|saying|claimed|stated|explained|described|insisted|maintained|alleged|according to|denied|{_CAUSES})\b",
                    re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
@@ -70,6 +75,24 @@ def names_in(sentence: str) -> list[str]:
     for m in _CAP.finditer(sentence):
         word = m.group(1)
         if fold(word) in _NOT_NAMES:
+            continue
+        out.append(word)
+    return out
+
+
+def names_within(sentence: str, context: str = "") -> list[str]:
+    """:func:`names_in` without a lone capitalised word that only opens a sentence ("Pushbacks
+    across the border…"), unless it is in capitals ("ECOWAS said…") or ``context`` capitalises
+    it mid-sentence too ("Dalescu denied…" after "Mira Dalescu")."""
+    out = []
+    for m in _CAP.finditer(sentence):
+        word = m.group(1)
+        if fold(word) in _NOT_NAMES:
+            continue
+        before = sentence[:m.start()].rstrip()
+        opens = not before or before[-1] in ".!?:;\"“("
+        if opens and not word.isupper() and not re.match(r"\s+(?:(?:of|de|al)\s+)?[A-ZÀ-Þ]", sentence[m.end():]) \
+                and not re.search(rf"[\w,]\s+{re.escape(word)}\b", context):
             continue
         out.append(word)
     return out
@@ -122,7 +145,7 @@ def person_names(sentence: str) -> list[str]:
 _TITLE = re.compile(r"“[^”]+\s[^”]+”|\"[^\"]+\s[^\"]+\"|«[^»]+\s[^»]+»")
 # Answer type -> what a sentence holding one contains (any of the patterns).
 _PATTERNS: dict[str, tuple[re.Pattern, ...]] = {
-    QUANTITY: (_QUANTITY,), DATE: (_DATE,), DURATION: (_DURATION,), MONEY: (_MONEY, _MONEY_CODE),
+    QUANTITY: (_QUANTITY,), DATE: (_DATE,), DURATION: (_DURATION,), MONEY: (_MONEY, _MONEY_CODE, _MONEY_CONTEXT),
     PROPORTION: (_PROPORTION,), PENALTY: (_PENALTY,), AGE: (_AGE,), TITLE: (_TITLE,), CHARGE: (_CHARGE,),
     REASON: (_REASON,), EXPLANATION: (_SAID,),
 }
@@ -172,6 +195,28 @@ def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
             label = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:.]", before)[-1]))[-3:] if not tail else []
             out.append(("count", tail + ([fold(of.group(1))] if of else []) + label, m.group(0)))
     return out
+
+
+# Units that measure an amount of a thing ("40 litres a day" measures water, counts no litres).
+MEASURE_UNITS = {"litre", "litres", "liter", "liters", "tonne", "tonnes", "ton", "tons", "kg", "kilogram", "kilograms",
+                 "km", "kilometre", "kilometres", "kilometer", "kilometers", "hectare", "hectares", "metre", "metres",
+                 "meter", "meters", "gallon", "gallons", "barrel", "barrels", "megawatts", "mw", "acres", "acre",
+                 "square", "cubic"}
+
+
+# A rank before a role makes another person: the deputy chair is not the chair.
+_RANKED_ROLE = re.compile(rf"\b(?:(deputy|vice|assistant|former|acting|interim|ex)[\s-]+)?({PERSON_ROLES}|head)s?\b", re.I)
+
+
+def roles_in(text: str) -> set[tuple[str, str]]:
+    """Each role ``text`` names, as (rank word or "", role): "the deputy chair" -> ("deputy", "chair")."""
+    return {(fold(m.group(1) or ""), fold(m.group(2))) for m in _RANKED_ROLE.finditer(text)}
+
+
+def other_holder(asked: set[tuple[str, str]], text: str) -> bool:
+    """``text`` names an asked role only under another rank ("deputy chair" for "chair")."""
+    said = roles_in(text)
+    return any(any(r == role and k != rank for k, r in said) and (rank, role) not in said for rank, role in asked)
 
 
 # Kinds of quantity that count or measure something (a share does: "the economy shrank by 4%").

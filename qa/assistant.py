@@ -17,7 +17,7 @@ from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
 
 from .config import Config
-from .extract import Candidate, ExtractWeights, candidates, is_meta_name, scope_and_lead, select, with_antecedents
+from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, scope_and_lead, select, with_antecedents
 from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
@@ -480,6 +480,9 @@ class Assistant:
         also the paragraphs that cite it (the note names a source, they say what it is about)."""
         passage = self.index.chunks[c.passage_row]
         text = " ".join(passage.section) + " " + passage.text
+        if c.row != c.passage_row and self.index.children.get(passage.id, [None])[0] == c.row:
+            # A paragraph's opening sentence may lean on the paragraph before ("the party's chair").
+            text += " " + antecedents(c.row, self.index)
         if passage.kind == "footnote":
             text += " " + " ".join(self.index.chunks[r].text for r in self._citing(c.passage_row))
         return text

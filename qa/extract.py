@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import LEADING_REFERENCE, SearchIndex, fold, terms, words
+from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
-from .answer_types import has_type, months_in, names_in
+from .answer_types import has_day, has_type, months_in, names_in, other_holder, roles_in
 from .grounding import WordMatcher
 from .question import ANY, Question
 from .retrieve import Retrieval
@@ -27,6 +27,8 @@ class ExtractWeights:
     mentions: float = 0.3  # follow-ups: per name (up to 3) the sentence shares with the conversation
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
     when: float = 1.0  # the question names a month: a sentence naming it gains, one naming only others loses
+    event: float = 0.5  # a "when was X <done>" question: the sentence does not say it was done
+    role: float = 3.0  # the sentence names the asked role only under another rank ("deputy chair" for "chair")
     number: float = 0.5  # the sentence holds a number the question gives ("10 anos" -> "10 years"), in any language
 
 
@@ -64,6 +66,11 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     said = {fold(n) for n in names_in(already_said)}
     asked_months = months_in(q.text)
     asked_numbers = set(_NUMBER.findall(q.text))
+    asked_roles = roles_in(q.text)
+    # "When was the party chair arrested?": the date must be of an arrest, not of another event
+    # of the same party.
+    event = _EVENT_ASKED.search(q.text)
+    event = stem(fold(event.group(1))) if event else ""
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
         text = index.chunks[row].text
@@ -71,7 +78,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         scope = with_antecedents(row, index)
         stems = set(terms(scope))
         lex = len(query_terms & stems) / max(len(query_terms), 1)
-        ok = has_type(text, q.answer_type, qwords)
+        # "On what date…" wants a day: a bare month is not one.
+        ok = has_type(text, q.answer_type, qwords) and (not q.wants_day or has_day(text))
         # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
         source_penalty = w.footnote if index.chunks[row].kind == "footnote" and not q.wants_source else 0.0
         mentions = len({fold(n) for n in names_in(text)} & said) if said else 0
@@ -85,16 +93,23 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
             named = months_in(text)
             when = w.when if named & asked_months else (-w.when if named else 0.0)
         numbered = w.number if asked_numbers and asked_numbers & set(_NUMBER.findall(text)) else 0.0
+        clash = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
+        if event and event not in {stem(x) for x in words(scope)}:
+            clash += w.event
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align + numbered
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
-                 + w.mentions * min(mentions, 3) - source_penalty + when)
+                 + w.mentions * min(mentions, 3) - source_penalty + when - clash)
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
 
 
+_EVENT_ASKED = re.compile(r"^when (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)\s*\??$", re.I)
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
+# "the party's chair" leans on the sentence that named the party.
+_OWNER_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?the (?:party|group|organi[sz]ation|movement|union|association|company|"
+                              r"coalition|council|agency|network|body|network|newspaper|channel|station|government)['’]s\b", re.I)
 _PRONOUN_START = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|her|them|his|their|its)\b", re.I)
 
 
@@ -102,9 +117,16 @@ def antecedents(row: int, index: SearchIndex) -> str:
     """The sentences a sentence's opening pronoun leans on ("He was released…"): those before it,
     back to the first one that does not itself start with a pronoun; "" when it leans on none."""
     chunk = index.chunks[row]
-    if chunk.kind != "sentence" or not LEADING_REFERENCE.match(chunk.text):
+    if chunk.kind != "sentence" or not (LEADING_REFERENCE.match(chunk.text) or _OWNER_REFERENCE.match(chunk.text)):
         return ""
     before = [r for r in index.children.get(chunk.parent, []) if r < row]
+    if not before:
+        # The first sentence of a paragraph leans on the paragraph before, in the same section
+        # ("The Civic Alliance was removed…" / "On 27 June, the party's chair…").
+        para_row = row - 1  # a paragraph's row comes right before its sentences'
+        last = index.chunks[para_row - 1] if para_row > 0 and index.chunks[para_row].id == chunk.parent else None
+        if last is not None and last.kind == "sentence" and last.section == chunk.section:
+            return " ".join(index.chunks[r].text for r in index.children.get(last.parent, []))
     lead: list[str] = []
     for r in reversed(before):
         lead.insert(0, index.chunks[r].text)
@@ -148,7 +170,7 @@ def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentence
         return chosen + [cands[1]]
     if not q.names:
         return chosen
-    para = index.chunks[best.passage_row].text
+    para = index.chunks[best.passage_row].text + " " + antecedents(best.row, index)
     missing = {fold(n) for n in q.names if fold(n) not in fold(para) and not is_meta_name(n, ignore)}
     if not missing:
         return chosen

@@ -25,8 +25,10 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
      r"|\bwhat grounds\b", REASON),
+    # Opening with the date asked: "On what date did prosecutors close the inquiry into his death?"
+    (r"^(?:on |in |by |since )?(?:what|which) (?:exact |precise |specific )?(?:date|day|year|month)\b|^when\b", DATE),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"
-     r"|\bdeath toll\b|\bdeaths?\b.*\?$|\bcount\b|\bage\b", QUANTITY),
+     r"|\bdeath toll\b|\bcount\b|\bage\b", QUANTITY),
     (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
     (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
@@ -41,7 +43,9 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"part(?:y|ies)|politicians?|person|people|man|woman|men|women|court|judge|officials?|ministers?|ministry|officers?|"
      r"leaders?|members?|journalists?|activists?|president|commanders?|prosecutors?|lawyers?|compan(?:y|ies)|firms?|"
      r"authorit(?:y|ies)|institutions?|militia|movements?|coalitions?|unions?|associations?)\b"
-     r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b", PERSON_OR_ORG),
+     r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b|^names? of (?:the|an?|this|that)\b", PERSON_OR_ORG),
+    # "Deaths in custody?" asks a count, but "who challenged the inquiry into his death?" a person.
+    (r"\bdeaths?\b.*\?$", QUANTITY),
     (r"\breason\b", REASON),
     # French, Spanish, Portuguese: the multilingual model retrieves; the answer type still checks.
     (r"\bcombien de temps\b|\bpendant combien\b|\bcu[aá]nto tiempo\b|\bquanto tempo\b", DURATION),
@@ -293,7 +297,10 @@ def _predicate(text: str) -> str:
     phrasal = bool(m) and re.match(r"\s+(?:down|up|out|off|away|back|over)\b", low[m.end(1):]) is not None
     if m and not phrasal and m.group(1) not in _PREPOSITIONS and m.group(1) not in LIGHT_VERBS and m.group(1) not in STOPWORDS:
         return m.group(1)
-    m = re.search(r"\bwho\s+((?:[a-z]+\s+){0,3})", low)
+    # "who" that asks, not "people who criticised…", which describes; but in "the name of the
+    # shift boss who ignored…" the clause is what picks the person out.
+    m = re.search(r"(?:^|[,;:(]\s*|\b(?:and|or|me|know|asked|wonder|out|about|tell)\s+)who\s+((?:[a-z]+\s+){0,3})", low) \
+        or re.search(r"\b(?:names?|which|identify)\b.*?\bwho\s+((?:[a-z]+\s+){0,3})", low)
     if not m:
         return ""
     for word in m.group(1).split():
@@ -311,12 +318,16 @@ _FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:w
 PERSON_ROLES = (r"judge|president|general|colonel|imam|father|journalist|reporter|activist|defender|lawyer|student|"
                 r"blogger|author|writer|economist|teacher|doctor|nurse|leader|opponent|critic|singer|artist|"
                 r"spokesperson|director|prosecutor|minister|mayor|governor|commander|chief|officer|unionist|researcher|"
-                r"academic|farmer|worker|pastor|priest|deputy|senator|candidate|editor|founder|chair\w*")
+                r"academic|farmer|worker|pastor|priest|deputy|senator|candidate|editor|founder|chair\w*|rapporteur|ombuds\w+|"
+                r"envoy|ambassador|commissioner|secretary")
 _PERSON_NOUN = (rf"(?:{PERSON_ROLES}|teenager|boy|girl|man|woman|men|women|child|soldier|politician|suspect|victim|"
                 r"detainee|prisoner|protester|demonstrator|official|person|miner|refugee|youth|husband|wife|son|"
-                r"daughter|brother|sister|mother|individual)s?")
+                r"daughter|brother|sister|mother|individual|supervisor|manager|foreman|boss|guard|inspector|"
+                r"engineer|driver|pilot|owner|employee|employer)s?")
 _WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
+# "Who is the vice president of the party…": a role whose holder the answer must name.
+_WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b", re.I)
 
 
 def analyse(raw: str, max_chars: int = 2000) -> Question:
@@ -339,7 +350,7 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         wants_source=bool(_SOURCE.search(text)),
         future=bool(_FUTURE_QUESTION.search(text)),
         wants_day=bool(_DAY_QUESTION.search(text)),
-        wants_person=bool(_WANTS_PERSON.search(text)),
-        identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text))
+        wants_person=bool(_WANTS_PERSON.search(text) or _WHO_ROLE.search(text)),
+        identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text) or _WHO_ROLE.search(text))
                                        or kind == PLACE and facility is not None),
     )

@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import COUNTING, TIME_UNITS, age_owners, has_day, has_type, person_names, quantities
+from .answer_types import COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
@@ -92,6 +92,15 @@ _LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "cha
 _ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
                         r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
+# "Which country…": a place of a kind that is always named, so the quote must name one.
+_NAMED_PLACE = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?:country|countries|city|cities|town|towns|village|villages|"
+                          r"province|provinces|region|regions|capital|state|states|island|islands)\b", re.I)
+# "What is the name of the confederation…": the name must stand by the thing named.
+_NAME_OF = re.compile(r"\b(?i:names? of (?:the|its|their|this|that|an?)) ((?:[a-z-]+ ){0,2})")
+# "When did the law take effect" is not answered by the day it was adopted.
+_IN_FORCE_ASKED = re.compile(r"\b(?:take|took|taken|takes|taking|come|came|comes|enter|entered|enters|go|went|goes|put) "
+                             r"(?:in|into) (?:effect|force)\b|\btake(?:s|n)? effect\b|\btook effect\b|\bbec[oa]me effective\b", re.I)
+_IN_FORCE_SAID = re.compile(r"\b(?:effect|force|effective|applied|implement\w*|enacted|promulgat\w*)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,47 @@ def _answer_type(c: Quote) -> Verdict | None:
     return None
 
 
+def _place_named(c: Quote) -> Verdict | None:
+    if c.q.answer_type == PLACE and _NAMED_PLACE.search(c.q.text) \
+            and not any(fold(n) not in c.question_names and fold(n) not in c.title_words for n in names_within(c.text)):
+        return Verdict(False, "the passage names no place", NOT_SAID_REPLY, lacks_answer=True)
+    return None
+
+
+def _name_beside(c: Quote) -> Verdict | None:
+    asked = _NAME_OF.search(c.q.text) if c.q.identify and not c.q.wants_person else None
+    nouns = [w for w in asked.group(1).split() if w not in STOPWORDS] if asked else []
+    if not nouns:
+        return None
+    noun = stem(nouns[-1])
+    spots = [m for m in re.finditer(r"[\w’'-]+", c.text) if stem(fold(m.group(0))) == noun]
+    if not spots:
+        return None
+    others = c.question_names | c.title_words
+
+    def named(m: re.Match) -> bool:
+        # "the Confederation of Sahel States", "the Sahel confederation", "a confederation called
+        # the Alliance of Sahel States", "the confederation (AES)"
+        if m.group(0)[0].isupper():
+            return True
+        before = re.search(r"([\w’'-]+)\s+$", c.text[:m.start()])
+        after = re.match(r"\s*(?:,|\(|:)?\s*(?:(?:called|named|known as|dubbed|titled|entitled)\s+)?(?:the\s+)?[“\"«]?([\w’'-]+)",
+                         c.text[m.end():])
+        return any(w and w[0].isupper() and fold(w) not in others and fold(w) not in STOPWORDS
+                   for w in (before.group(1) if before else "", after.group(1) if after else ""))
+
+    if not any(named(m) for m in spots):
+        # "…formed a confederation in July" does not say what the confederation is called.
+        return Verdict(False, f"the passage does not name the {nouns[-1]}", NOT_SAID_REPLY, lacks_answer=True)
+    return None
+
+
+def _in_force(c: Quote) -> Verdict | None:
+    if _IN_FORCE_ASKED.search(c.q.text) and not _IN_FORCE_SAID.search(c.scope):
+        return Verdict(False, "the passage does not say when it took effect", NOT_SAID_REPLY)
+    return None
+
+
 def _whose_age(c: Quote) -> Verdict | None:
     # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
     people = [n for n in c.names if not any(a.isupper() and fold(a) == n for a in c.q.names)] \
@@ -181,7 +231,8 @@ def _to_come(c: Quote) -> Verdict | None:
 def _named(c: Quote) -> Verdict | None:
     q = c.q
     # The document's own subject ("Morrowland held elections…") names no one a question asks for.
-    if q.identify and not has_type(c.text, PERSON_OR_ORG, c.question_names | c.title_words):
+    if q.identify and not any(fold(n) not in c.question_names | c.title_words
+                              for n in names_within(c.text, f"{c.context} {c.lead}")):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
@@ -264,7 +315,10 @@ def _counted(c: Quote) -> Verdict | None:
         counted += c.scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
     named_focus = any(fold(n) == q.focus for n in q.names)
-    if not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
+    # "How much water…" is answered by "40 litres a day" in a passage about water.
+    measured = any(nouns and nouns[0] in MEASURE_UNITS for _, nouns, _ in found) \
+        and _matches(q.focus, c.scope_words, c.matcher, 1.01)
+    if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
     qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)
     if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in c.title_words:
@@ -289,18 +343,31 @@ def _dated_subject(c: Quote) -> Verdict | None:
     return None
 
 
+# Going to law is said many ways: "who initiated the case" is answered by "a case brought by the
+# ministry", "who challenged the closure" by "she brought a complaint against the closure".
+_LEGAL_VERB = re.compile(r"^(?:br[io]\w*|fil\w*|lodg\w*|initiat\w*|launch\w*|submit\w*|challeng\w*|sued?|suing|"
+                         r"petition\w*|appeal\w*|contest\w*)$")
+_LEGAL_ACTION = re.compile(r"\b(?:brought|bring|brings|filed|files|lodged|lodges|initiated|launched|submitted|sued)\b"
+                           r"(?:\s+[\w’'-]+){0,4}?\s*\b(?:cases?|complaints?|lawsuits?|suits?|petitions?|appeals?|"
+                           r"challenges?|claims?|actions?)\b|\b(?:cases?|complaints?|lawsuits?|suits?|petitions?|appeals?|"
+                           r"challenges?|claims?|actions?)\s+(?:was |were )?(?:brought|filed|lodged|initiated|launched|"
+                           r"submitted)\b", re.I)
+
+
 def _predicate(c: Quote) -> Verdict | None:
     q = c.q
     leads = q.predicate in _LEADS and bool(_ROLE_NOUN.search(c.scope))
+    leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
     if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return None
 
 
 # In order; the second group reads words by meaning, so only English questions with a word model.
-_ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named)
+_ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named, _place_named,
+                 _name_beside)
 _BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
-             _predicate)
+             _in_force, _predicate)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,
