@@ -22,7 +22,8 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
-    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b", EXPLANATION),
+    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b"
+     r"|\bwhat (?:[a-z]+ )?reasons? did (?:[\w-]+ ){1,5}(?:give|cite|offer|provide|advance|put forward)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
      r"|\bwhat grounds\b", REASON),
     # Opening with the date asked: "On what date did prosecutors close the inquiry into his death?"
@@ -180,8 +181,13 @@ def _focus(text: str) -> str:
     m = re.search(r"\bhow many\s+(?:more\s+|of (?:them|those|these)\s+(?:were\s+)?)?", text, re.I)
     if not m:
         # "how much land": what the amount is of (not "how much money/time", which have their own checks)
-        much = re.search(r"\bhow much ([a-z]+)\b", fold(text))
-        return much.group(1) if much and much.group(1) not in _NOT_MEASURED else ""
+        much = re.search(r"\bhow much ([a-z]+)\b(?: ([a-z]+)\b)?", fold(text))
+        if not much or much.group(1) in _NOT_MEASURED:
+            return ""
+        # "how much advance notice must…": the noun is the last of the pair
+        head = much.group(2)
+        return head if head and head not in STOPWORDS and head not in _AUXILIARIES and head not in LIGHT_VERBS \
+            and not head.endswith("ed") else much.group(1)
     toks = re.findall(r"[\w'’-]+", text[m.end():])[:4]
     if not toks:
         return ""
@@ -276,7 +282,8 @@ _ADVERBS = {"actually", "really", "finally", "eventually", "exactly", "ultimatel
 def _subject(text: str) -> tuple[str, ...]:
     """What a "when" question dates: "when were elections held" -> ("elections", "held")."""
     plain = re.sub(r"[^a-z0-9'-]+", " ", fold(text)) + " "
-    m = re.search(r"\bwhen (?:was|were|did|does|do|is|are|will|has|have|had)\s+((?:[a-z0-9'-]+\s+){1,6})", plain)
+    m = re.search(r"(?:\bwhen|^(?:on |in |by )?(?:what|which) (?:exact |precise |specific )?(?:date|day)) "
+                  r"(?:was|were|did|does|do|is|are|will|has|have|had)\s+((?:[a-z0-9'-]+\s+){1,6})", plain)
     if not m:
         return ()
     # Words about the source itself ("publish its statement") describe a footnote, not the event.
@@ -290,7 +297,8 @@ def _predicate(text: str) -> str:
     """The verb the answer must go with: right after "who" (auxiliaries skipped), or after
     "how many X were" ("how many schools were destroyed" -> "destroyed")."""
     low = fold(text) + " "
-    m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) ([a-z]+)\b", low)
+    m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) "
+                   r"(?:[a-z]+ly )?([a-z]+)\b", low)
          # no auxiliary: "how many people died", "how many families fled"
          or re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?([a-z]{3,}ed|died|fled)\b", low))
     # "how many homes were torn down": a phrasal verb's sense is not its first word's

@@ -96,7 +96,10 @@ _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 _NAMED_PLACE = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?:country|countries|city|cities|town|towns|village|villages|"
                           r"province|provinces|region|regions|capital|state|states|island|islands)\b", re.I)
 # "What is the name of the confederation…": the name must stand by the thing named.
-_NAME_OF = re.compile(r"\b(?i:names? of (?:the|its|their|this|that|an?)) ((?:[a-z-]+ ){0,2})")
+_NAME_OF = re.compile(r"\b(?i:names? of (?:the|its|their|this|that|an?)) ((?:[a-z-]+ ){0,2})"
+                      # "What is the new confederation of Mali, Niger and Burkina Faso called?"
+                      r"|^(?i:what (?:is|was|are|were) (?:the|its|their|this|that) )((?:[a-z-]+ ){1,3})(?:(?i:of|for|in) .*)?"
+                      r"(?i:called|named|known as)\s*\??$")
 # "When did the law take effect" is not answered by the day it was adopted.
 _IN_FORCE_ASKED = re.compile(r"\b(?:take|took|taken|takes|taking|come|came|comes|enter|entered|enters|go|went|goes|put) "
                              r"(?:in|into) (?:effect|force)\b|\btake(?:s|n)? effect\b|\btook effect\b|\bbec[oa]me effective\b", re.I)
@@ -176,8 +179,10 @@ def _place_named(c: Quote) -> Verdict | None:
 
 
 def _name_beside(c: Quote) -> Verdict | None:
-    asked = _NAME_OF.search(c.q.text) if c.q.identify and not c.q.wants_person else None
-    nouns = [w for w in asked.group(1).split() if w not in STOPWORDS] if asked else []
+    asked = _NAME_OF.search(c.q.text) if not c.q.wants_person else None
+    if asked and asked.group(1) is not None and not c.q.identify:
+        return None
+    nouns = [w for w in (asked.group(1) if asked.group(1) is not None else asked.group(2)).split() if w not in STOPWORDS] if asked else []
     if not nouns:
         return None
     noun = stem(nouns[-1])
@@ -211,8 +216,9 @@ def _in_force(c: Quote) -> Verdict | None:
 
 def _whose_age(c: Quote) -> Verdict | None:
     # An age belongs to a person: "Dario Kesk, 29" does not say how old Tobias Renk is.
-    people = [n for n in c.names if not any(a.isupper() and fold(a) == n for a in c.q.names)] \
-        if c.q.answer_type == AGE else []  # not "FNM"
+    # People only: "the woman hurt in the Kessen Valley demolitions" names a place, not whose age.
+    persons = {fold(w) for n in person_names(c.q.text) for w in n.split()} if c.q.answer_type == AGE else set()
+    people = [n for n in c.names if n in persons and not any(a.isupper() and fold(a) == n for a in c.q.names)]
     if people:
         owners = age_owners(c.text)
         about = any(n in fold(c.scope) for n in people)
@@ -315,8 +321,10 @@ def _counted(c: Quote) -> Verdict | None:
         counted += c.scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
     named_focus = any(fold(n) == q.focus for n in q.names)
-    # "How much water…" is answered by "40 litres a day" in a passage about water.
-    measured = any(nouns and nouns[0] in MEASURE_UNITS for _, nouns, _ in found) \
+    # "How much water…" is answered by "40 litres a day" in a passage about water, "how much
+    # notice…" by "90 days' written notice".
+    measured = q.answer_type == QUANTITY and any(nouns and nouns[0] in MEASURE_UNITS or kind == "duration" and "how much" in fold(q.text)
+                   for kind, nouns, _ in found) \
         and _matches(q.focus, c.scope_words, c.matcher, 1.01)
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)

@@ -27,7 +27,11 @@ A student, Pero Dahl, died in custody in March. Prosecutors closed the investiga
 
 ## Laws
 
-On 22 June, parliament adopted a media law. Barrow, Ostra and Lisk formed an economic confederation in August.
+On 22 June, parliament adopted a media law. The housing law requires 90 days' written notice before any eviction. The 2019 peace accord between the government and the northern movements collapsed and fighting resumed.
+
+## Evictions
+
+Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
 ## Mines
 
@@ -81,6 +85,9 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("On what date did prosecutors close the investigation into Pero Dahl's death?", "30 July"),
     ("How much water did families in the Lisk valley get?", "15 litres"),
     ("How much was the water company fined?", "40,000 korun"),  # a currency no list knows
+    ("How much advance notice must be given before an eviction?", "90 days"),  # "notice", not "advance"
+    ("How old was the woman whose arm was broken in the Orla Valley demolitions?", "71"),  # a valley is no one
+    ("How many homes were forcibly demolished in the Orla Valley?", "200"),  # "forcibly" is not the verb
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -90,6 +97,8 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
 @pytest.mark.parametrize("question", [
     "When did the media law take effect?",  # only its adoption is dated
     "What is the name of the confederation Barrow formed in August?",  # formed, never named
+    "What is the economic confederation of Barrow, Ostra and Lisk called?",
+    "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
