@@ -18,6 +18,22 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def holds(evidence: str, text: str) -> bool:
+    """``text`` (normalised) holds ``evidence`` (normalised). A table row given as written
+    ("| marrow | 410 | 560 |") is held when its cells stand in ``text`` in order, however
+    the index reads the table ("Marrow: 2022 410; 2023 560")."""
+    if evidence in text:
+        return True
+    cells = [c.strip() for c in evidence.split("|") if c.strip()] if "|" in evidence else []
+    at = 0
+    for cell in cells:
+        at = text.find(cell, at)
+        if at < 0:
+            return False
+        at += len(cell)
+    return bool(cells)
+
+
 def answerable(gold: dict) -> bool:
     return gold.get("answerable", True) is not False
 
@@ -50,7 +66,7 @@ def score_item(gold: dict, result: dict) -> ItemScore:
     evidence = normalise(gold.get("evidence", ""))
     rank = None
     if ok and evidence:
-        rank = next((i for i, p in enumerate(result.get("passages", []), 1) if evidence in normalise(p)), 0)
+        rank = next((i for i, p in enumerate(result.get("passages", []), 1) if holds(evidence, normalise(p))), 0)
     correct = None
     if ok and gold.get("answers"):
         text = normalise(result.get("answer", ""))
@@ -61,8 +77,8 @@ def score_item(gold: dict, result: dict) -> ItemScore:
         if abstained or not cites:
             cited = False
         elif evidence:
-            cited = any(evidence in normalise(c.get("paragraph_text") or c.get("text", "")) or
-                        any(evidence in normalise(f.get("text", "")) for f in c.get("footnotes", []))
+            cited = any(holds(evidence, normalise(c.get("paragraph_text") or c.get("text", ""))) or
+                        any(holds(evidence, normalise(f.get("text", ""))) for f in c.get("footnotes", []))
                         for c in cites)
         else:
             want = normalise(gold["section"])

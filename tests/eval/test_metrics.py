@@ -29,3 +29,12 @@ def test_scores():
     assert m.refusal_rate == 1.0 and m.false_refusal_rate == 0.0
     assert m.latency_p50_ms == 20 and m.primary == m.answer_accuracy
     assert set(m.by_kind) == {"date", "unanswerable", "other"}
+
+
+def test_a_table_row_is_held_however_the_index_reads_the_table():
+    from eval.metrics import holds
+    passage = normalise("Kessen: 2022 640; 2023 1,150. Marrow: 2022 410; 2023 560; 2024 780.")
+    assert holds(normalise("| Marrow | 410 | 560 | 780 |"), passage)
+    assert not holds(normalise("| Marrow | 560 | 410 |"), passage)  # cells out of order
+    assert not holds(normalise("| Hillmark | 300 |"), passage)
+    assert holds(normalise("Marrow: 2022 410"), passage) and not holds(normalise("Marrow 410"), passage)
