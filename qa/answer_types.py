@@ -179,7 +179,7 @@ def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
     out: list[tuple[str, list[str], str]] = []
     for m in _QUANTITY.finditer(sentence):
         # the words it counts end at a comma or a bracket: "1,350 people, mostly from Haiti" counts people
-        tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:()]", sentence[m.end():m.end() + 60])[0]))[:4]
+        tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:()]", sentence[m.end():m.end() + 60])[0]))[:6]
         before = sentence[max(0, m.start() - 40):m.start()]
         if tail and tail[0] in _MONTH_SET or re.search(rf"\b(?:{_MONTHS})\s*$", before, re.I):
             out.append(("date", [], m.group(0)))

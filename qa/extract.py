@@ -28,6 +28,7 @@ class ExtractWeights:
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
     when: float = 1.0  # the question names a month: a sentence naming it gains, one naming only others loses
     event: float = 0.5  # a "when was X <done>" question: the sentence does not say it was done
+    advice: float = 1.0  # a recommendation restates a fact without giving it; quoted only when advice is asked
     role: float = 3.0  # the sentence names the asked role only under another rank ("deputy chair" for "chair")
     number: float = 0.5  # the sentence holds a number the question gives ("10 anos" -> "10 years"), in any language
 
@@ -67,6 +68,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     asked_months = months_in(q.text)
     asked_numbers = set(_NUMBER.findall(q.text))
     asked_roles = roles_in(q.text)
+    wants_advice = bool(_ADVICE_ASKED.search(q.text))
     # "When was the party chair arrested?": the date must be of an arrest, not of another event
     # of the same party.
     event = _EVENT_ASKED.search(q.text)
@@ -94,6 +96,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
             when = w.when if named & asked_months else (-w.when if named else 0.0)
         numbered = w.number if asked_numbers and asked_numbers & set(_NUMBER.findall(text)) else 0.0
         clash = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
+        if not wants_advice and any(_ADVICE_HEADING.search(h) for h in index.chunks[row].section):
+            clash += w.advice
         if event and event not in {stem(x) for x in words(scope)}:
             clash += w.event
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align + numbered
@@ -104,6 +108,9 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     return out
 
 
+# "Recommendations": what should happen, not what did.
+_ADVICE_HEADING = re.compile(r"\brecommendations?\b|\bwhat (?:must|should) (?:be done|happen)\b|\bcalls? to action\b", re.I)
+_ADVICE_ASKED = re.compile(r"\brecommend\w*|\bcall(?:s|ed|ing)? (?:on|for|upon)\b|\burg\w+|\bshould\b|\bdemand\w*|\badvi[cs]\w*", re.I)
 _EVENT_ASKED = re.compile(r"^when (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)\s*\??$", re.I)
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")

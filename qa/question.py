@@ -23,7 +23,8 @@ _TYPE_RULES: list[tuple[str, str]] = [
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
     (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b"
-     r"|\bwhat (?:[a-z]+ )?reasons? did (?:[\w-]+ ){1,5}(?:give|cite|offer|provide|advance|put forward)\b", EXPLANATION),
+     r"|\bwhat (?:[a-z]+ )?reasons? did (?:[\w-]+ ){1,5}(?:give|cite|offer|provide|advance|put forward)\b"
+     r"|\bwhy did (?:[\w-]+ ){1,5}(?:say|claim|argue|insist|state)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
      r"|\bwhat grounds\b", REASON),
     # Opening with the date asked: "On what date did prosecutors close the inquiry into his death?"
@@ -45,8 +46,10 @@ _TYPE_RULES: list[tuple[str, str]] = [
      r"leaders?|members?|journalists?|activists?|president|commanders?|prosecutors?|lawyers?|compan(?:y|ies)|firms?|"
      r"authorit(?:y|ies)|institutions?|militia|movements?|coalitions?|unions?|associations?)\b"
      r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b|^names? of (?:the|an?|this|that)\b", PERSON_OR_ORG),
-    # "Deaths in custody?" asks a count, but "who challenged the inquiry into his death?" a person.
-    (r"\bdeaths?\b.*\?$", QUANTITY),
+    # Typed as keywords, "drone strike Douna deaths" asks a count; a question put in words says
+    # what it asks ("who challenged the inquiry into his death?", "what does the report recommend…").
+    (r"^(?!(?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|has|have|had)\b)"
+     r".*\bdeaths?\b", QUANTITY),
     (r"\breason\b", REASON),
     # French, Spanish, Portuguese: the multilingual model retrieves; the answer type still checks.
     (r"\bcombien de temps\b|\bpendant combien\b|\bcu[aá]nto tiempo\b|\bquanto tempo\b", DURATION),

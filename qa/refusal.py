@@ -12,7 +12,7 @@ from index import STOPWORDS, fold, stem, words
 from .answer_types import COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
-from .question import LIGHT_VERBS, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
+from .question import LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -91,6 +91,7 @@ _LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "cha
           "manages", "managed", "presides", "presided"}
 _ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
                         r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
+_ASKED_ROLE = re.compile(rf"\b(?:which|names? of (?:the|an?|this|that))\s+(?:[\w-]+\s+){{0,2}}?({PERSON_ROLES})s?\b", re.I)
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 # "Which country…": a place of a kind that is always named, so the quote must name one.
 _NAMED_PLACE = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?:country|countries|city|cities|town|towns|village|villages|"
@@ -242,6 +243,10 @@ def _named(c: Quote) -> Verdict | None:
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
+    role = _ASKED_ROLE.search(q.text) if q.identify and q.wants_person else None
+    if role and not _matches(fold(role.group(1)), c.scope_words, c.matcher, 0.75):
+        # "Which judge presided over her trial?" is not answered by a sentence with no judge in it.
+        return Verdict(False, f"the passage names no {role.group(1)}", NOT_SAID_REPLY, lacks_answer=True)
     if q.identify and q.wants_person and not any(any(fold(w) not in c.question_names for w in n.split())
                                                  for n in person_names(c.text) + person_names(c.lead)):
         # "What was the name of the teenager killed…" is not answered by the towns where it happened.

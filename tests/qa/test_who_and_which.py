@@ -13,7 +13,7 @@ BARROW = """# Barrow rights report 2024
 
 On 3 May, police arrested Ivo Lant, the deputy chair of the opposition Green Union (GU), in Ostra after he called for a boycott. He was charged with incitement.
 
-On 14 July, the party's chair, Nela Rusk, was arrested at Ostra airport on her return from abroad. A court sentenced her to six years in November.
+On 14 July, the party's chair, Nela Rusk, was arrested at Ostra airport on her return from abroad. Ostra City Court sentenced her to six years in November.
 
 The Green Union was struck off the ballot on 2 September by the electoral commission.
 
@@ -33,6 +33,10 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+## Media
+
+By December, the media regulator had blocked 37 news and human rights websites. Information minister Ela Varn said the blocks were necessary "to protect citizens from foreign lies".
+
 ## Mines
 
 A tunnel collapsed at the Kell mine in February. Shift supervisors had ignored warnings about the roof for weeks.
@@ -40,6 +44,13 @@ A tunnel collapsed at the Kell mine in February. Shift supervisors had ignored w
 ## Water
 
 Families in the Lisk valley received 15 litres of water a day in the dry season. A court fined the water company 40,000 korun for cutting supplies.
+
+## Recommendations
+
+The authorities should:
+
+- reopen the investigation into the death of Pero Dahl and tell his family who closed it;
+- release Nela Rusk and Ivo Lant.
 """
 
 
@@ -88,6 +99,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How much advance notice must be given before an eviction?", "90 days"),  # "notice", not "advance"
     ("How old was the woman whose arm was broken in the Orla Valley demolitions?", "71"),  # a valley is no one
     ("How many homes were forcibly demolished in the Orla Valley?", "200"),  # "forcibly" is not the verb
+    ("How many websites had the media regulator blocked by December?", "37"),  # five words before the noun
+    ("Why did the information minister say the websites had to be blocked?", "to protect citizens"),
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -99,8 +112,17 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "What is the name of the confederation Barrow formed in August?",  # formed, never named
     "What is the economic confederation of Barrow, Ostra and Lisk called?",
     "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
+    "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
     a = barrow.ask(question)
     assert a.abstained, (a.reason, a.text)
+
+
+def test_a_recommendation_is_not_quoted_as_the_fact(barrow):
+    # "reopen the investigation into the death of Pero Dahl" shares every word of the question.
+    a = barrow.ask("Who challenged the closure of the investigation into Pero Dahl's death?")
+    assert not a.abstained and all("Recommendations" not in c.section for c in a.citations), a.text
+    a = barrow.ask("What does the report recommend about the investigation into Pero Dahl's death?")
+    assert not a.abstained and "reopen" in a.text, (a.reason, a.text)
