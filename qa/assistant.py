@@ -22,6 +22,7 @@ from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
+from .compare import asks_order, order_events
 from .aliases import DocumentNames, acronyms
 from .question import analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
@@ -370,7 +371,11 @@ class Assistant:
                                    top_similarity=top_sim,
                                    min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
         chosen = []
-        if verdict is None:
+        if verdict is None and q.english and asks_order(q.text):
+            # "Who was detained first?": both dated events, the one asked for first.
+            year = re.search(r"\b(?:19|20)\d\d\b", self.title or "")
+            chosen = order_events(q.text, cands, self.index, self.matcher, int(year.group(0)) if year else 0)
+        if verdict is None and not chosen:
             # The quote must hold what was asked; if the best sentence does not, a runner-up
             # from the same passage may (the passage is right, the sentence was not).
             best = cands[0]
@@ -405,6 +410,10 @@ class Assistant:
                 context = " ".join(self._context(c) for c in chosen)
                 verdict = coverage_verdict(q, " ".join(quotes), f"{context} {history_context}", self.meta_terms,
                                            self.matcher, self.config.min_term_coverage, self.config.min_alignment)
+        if verdict is None:  # the two dated events of an order question
+            verdict = coverage_verdict(q, " ".join(self.index.chunks[c.row].text for c in chosen),
+                                       " ".join(self._context(c) for c in chosen), self.meta_terms, self.matcher,
+                                       self.config.min_term_coverage, self.config.min_alignment)
         t3 = time.perf_counter()
         timings = {"retrieve_ms": (t2 - t1) * 1000, "answer_ms": (t3 - t2) * 1000, "total_ms": (t3 - t0) * 1000}
         if not verdict.answerable:

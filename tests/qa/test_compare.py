@@ -1,0 +1,59 @@
+"""Questions that ask which of two dated events came first or last."""
+from __future__ import annotations
+
+import pytest
+
+from qa import Assistant
+from qa.compare import _when, asks_order
+
+HALVEN = """# Halven rights report 2024
+
+## Journalists
+
+On 2 April 2024, security officers in Dunmore detained Ana Vell, a reporter for Radio Sel, after she exposed abuses in a prison. She was sentenced to four years in November.
+
+Police in the capital arrested Teo Marsk, the editor of the Halven Courier, on 14 February 2024 at his home. He was charged with spreading false news.
+
+In total, 23 journalists were behind bars at the end of the year.
+
+## Opposition
+
+On 5 May, police arrested Ivo Lant, the deputy leader of the Green Union, in Ostra. On 14 July, the party's leader, Nela Rusk, was arrested at Ostra airport.
+"""
+
+
+@pytest.fixture(scope="module")
+def halven(config, tmp_path_factory):
+    doc = tmp_path_factory.mktemp("halven") / "halven.md"
+    doc.write_text(HALVEN, encoding="utf-8")
+    return Assistant(config.with_(document=doc))
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Of the two journalists, who was detained first?", True),
+    ("Who was arrested later, Lant or Rusk?", True),
+    ("Which Green Union leader was taken into custody earlier, Rusk or her deputy?", True),
+    ("Who was detained first?", False),  # no two to compare
+    ("When was Ana Vell detained?", False),
+])
+def test_an_order_question_is_recognised(question, asks):
+    assert asks_order(question) is asks
+
+
+def test_dates_are_read_in_either_order_and_a_month_alone_counts():
+    assert _when("On 2 April 2024, officers detained her", 2024) == (2024, 4, 2)
+    assert _when("arrested on February 14, 2023 at home", 2024) == (2023, 2, 14)
+    assert _when("In July, he was arrested", 2024) == (2024, 7, 15)
+    assert _when("He was arrested.", 2024) is None
+
+
+@pytest.mark.parametrize("question, first, then", [
+    # The report tells of the later arrest first; the answer puts the asked one first, with both dates.
+    ("Of the two journalists whose arrests are described, who was detained first?", "Teo Marsk", "Ana Vell"),
+    ("Which journalist was arrested later, Marsk or Vell?", "Ana Vell", "Teo Marsk"),
+    ("Which Green Union leader was taken into custody earlier, Rusk or her deputy?", "Ivo Lant", "Nela Rusk"),
+])
+def test_the_event_asked_for_comes_first_with_both_dates(halven, question, first, then):
+    a = halven.ask(question)
+    assert not a.abstained and len(a.citations) == 2, (a.reason, a.text)
+    assert first in a.citations[0].text and then in a.citations[1].text, a.text
