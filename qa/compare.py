@@ -10,6 +10,7 @@ from index import STOPWORDS, SearchIndex, fold, stem, words
 from .answer_types import months_in, names_in, person_names
 from .extract import Candidate, antecedents
 from .grounding import WordMatcher
+from .question import event_words
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -27,7 +28,6 @@ _NOT_EVENT = {"first", "earlier", "earliest", "sooner", "later", "last", "latest
 # What happened is said between the verb and the order word: "who was [detained] first".
 _EVENT = re.compile(r"\b(?:was|were|got|had been|has been|did)\s+((?:[\w-]+\s+){1,4}?)(?:first|earlier|earliest|sooner|"
                     r"later|last|latest|most recently)\b", re.I)
-_IDIOMS = re.compile(r"\btaken into custody\b|\bpicked up\b|\btaken in\b|\brounded up\b", re.I)
 
 
 def asks_order(text: str) -> bool:
@@ -53,7 +53,7 @@ def order_events(question: str, cands: list[Candidate], index: SearchIndex, matc
                  year: int, limit: int = 12) -> list[Candidate]:
     """The two best candidate sentences that each date the asked event for a different person,
     the one the question asks for (first or last) first; [] when there are not two."""
-    asked = _EVENT.search(_IDIOMS.sub("detained", question))
+    asked = _EVENT.search(event_words(question))
     event = [w for w in words(asked.group(1) if asked else question) if w not in STOPWORDS and w not in _NOT_EVENT
              and len(w) > 3 and not w[0].isdigit()]
     later = bool(re.search(r"\b(?:later|last|latest|most recently)\b", question, re.I))

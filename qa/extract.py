@@ -10,7 +10,7 @@ from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
 from .answer_types import has_day, has_type, months_in, names_in, other_holder, roles_in
 from .grounding import WordMatcher
-from .question import ANY, Question
+from .question import ANY, Question, event_words
 from .retrieve import Retrieval
 
 
@@ -71,7 +71,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     wants_advice = bool(_ADVICE_ASKED.search(q.text))
     # "When was the party chair arrested?": the date must be of an arrest, not of another event
     # of the same party.
-    event = _EVENT_ASKED.search(q.text)
+    event = _EVENT_ASKED.search(event_words(q.text))
     event = stem(fold(event.group(1))) if event else ""
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
@@ -111,7 +111,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
 # "Recommendations": what should happen, not what did.
 _ADVICE_HEADING = re.compile(r"\brecommendations?\b|\bwhat (?:must|should) (?:be done|happen)\b|\bcalls? to action\b", re.I)
 _ADVICE_ASKED = re.compile(r"\brecommend\w*|\bcall(?:s|ed|ing)? (?:on|for|upon)\b|\burg\w+|\bshould\b|\bdemand\w*|\badvi[cs]\w*", re.I)
-_EVENT_ASKED = re.compile(r"^when (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)\s*\??$", re.I)
+_EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:year|month|day|date)) (?:was|were|had|has|have) "
+                          r"(?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)\s*\??$", re.I)
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 # "the party's chair" leans on the sentence that named the party.

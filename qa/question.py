@@ -341,8 +341,24 @@ _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|
 _WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b", re.I)
 
 
+# Events asked in a phrase that reports say in one word: "found guilty" is "convicted".
+_PHRASAL_EVENTS = ((re.compile(r"\bfound guilty\b", re.I), "convicted"),
+                   (re.compile(r"\b(?:taken into custody|picked up|rounded up)\b", re.I), "detained"),
+                   (re.compile(r"\b(?:let go|set free|freed)\b", re.I), "released"),
+                   (re.compile(r"\bput on trial\b", re.I), "tried"),
+                   (re.compile(r"\bhanded down (?:a )?sentences?\b|\bjailed\b", re.I), "sentenced"))
+
+
+def event_words(text: str) -> str:
+    """``text`` with an event asked in a phrase put as the one word a report would use."""
+    for pattern, word in _PHRASAL_EVENTS:
+        text = pattern.sub(word, text)
+    return text
+
+
 def analyse(raw: str, max_chars: int = 2000) -> Question:
     text = clean_question(raw, max_chars)
+    events = event_words(text)
     language, kind = detect_language(text), answer_type(text)
     facility = _FACILITY.search(fold(text))
     content = [w for w in words(text) if w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1]
@@ -353,9 +369,9 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         terms=tuple(dict.fromkeys(stem(w) for w in content)),
         names=_names(text),
         focus=_focus(text),
-        predicate=_predicate(text),
+        predicate=_predicate(events),
         attribute=_attribute(text, kind, facility),
-        subject=_subject(text),
+        subject=_subject(events),
         injection=bool(_INJECTION.search(text)),
         task=bool(_TASK.search(text)),
         wants_source=bool(_SOURCE.search(text)),

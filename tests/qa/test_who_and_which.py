@@ -33,6 +33,10 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+## Writers
+
+In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
+
 ## Media
 
 By December, the media regulator had blocked 37 news and human rights websites. Information minister Ela Varn said the blocks were necessary "to protect citizens from foreign lies".
@@ -78,6 +82,13 @@ def test_the_question_word_decides_before_a_word_about_death(question, kind):
     assert analyse(question).answer_type == kind
 
 
+def test_an_event_asked_in_a_phrase_is_read_as_the_word_a_report_uses():
+    from qa.question import event_words
+    assert event_words("When was she found guilty?") == "When was she convicted?"
+    assert analyse("When was he let go?").subject == ("released",)
+    assert analyse("Who was taken into custody first?").predicate == "detained"
+
+
 def test_who_is_the_role_asks_for_the_person():
     q = analyse("Who is the vice president of the Green Union?")
     assert q.wants_person and q.identify
@@ -101,6 +112,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many homes were forcibly demolished in the Orla Valley?", "200"),  # "forcibly" is not the verb
     ("How many websites had the media regulator blocked by December?", "37"),  # five words before the noun
     ("Why did the information minister say the websites had to be blocked?", "to protect citizens"),
+    ("In which month was the economist Sara Veld found guilty?", "September"),  # "found guilty" = "convicted"
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
