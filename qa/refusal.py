@@ -333,6 +333,14 @@ def _counted(c: Quote) -> Verdict | None:
         and _matches(q.focus, c.scope_words, c.matcher, 1.01)
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
+    asked_years = set(_ASKED_YEAR.findall(q.text))
+    if asked_years:
+        # "How many calls did the helpline receive in 2024?" is not answered by "11,000 calls in 2023".
+        years = [set(_YEAR.findall(re.split(r"[;.,(]|\b(?:up|down) from\b|\bcompared\b", c.text[c.text.find(t) + len(t):])[0][:50]))
+                 for kind, nouns, t in found if kind in COUNTING and stem(q.focus) in {stem(n) for n in nouns}]
+        if years and all(y and not y & asked_years for y in years):
+            return Verdict(False, f"the figure is for {', '.join(sorted(set().union(*years)))}", NOT_SAID_REPLY,
+                           lacks_answer=True)
     qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)
     if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in c.title_words:
         # "How many Kestrian refugees…" is not answered by a count of Dalmorian refugees.

@@ -37,6 +37,10 @@ Police demolished 200 homes in the Orla Valley in May. Nine people were injured,
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
 
+## Women
+
+The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023.
+
 ## Media
 
 By December, the media regulator had blocked 37 news and human rights websites. Information minister Ela Varn said the blocks were necessary "to protect citizens from foreign lies".
@@ -113,6 +117,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many websites had the media regulator blocked by December?", "37"),  # five words before the noun
     ("Why did the information minister say the websites had to be blocked?", "to protect citizens"),
     ("In which month was the economist Sara Veld found guilty?", "September"),  # "found guilty" = "convicted"
+    ("How many femicides did Sela document in 2024?", "143"),  # "up from 129 in 2023" is the other figure
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -125,6 +130,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "What is the economic confederation of Barrow, Ostra and Lisk called?",
     "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
     "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
+    "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
