@@ -372,7 +372,7 @@ _LEGAL_ACTION = re.compile(r"\b(?:brought|bring|brings|filed|files|lodged|lodges
                            r"(?:\s+[\w’'-]+){0,4}?\s*\b(?:cases?|complaints?|lawsuits?|suits?|petitions?|appeals?|"
                            r"challenges?|claims?|actions?)\b|\b(?:cases?|complaints?|lawsuits?|suits?|petitions?|appeals?|"
                            r"challenges?|claims?|actions?)\s+(?:was |were )?(?:brought|filed|lodged|initiated|launched|"
-                           r"submitted)\b", re.I)
+                           r"submitted)\b|\b(?:was|were)\s+(?:appealed|challenged|contested)\s+by\b", re.I)
 
 
 def _predicate(c: Quote) -> Verdict | None:

@@ -23,7 +23,7 @@ The legal aid group Fairhold was dissolved by the Supreme Court on 8 October in 
 
 The Ministry of Education closed 12 private schools, saying they lacked proper licences.
 
-A student, Pero Dahl, died in custody in March. Prosecutors closed the investigation into his death on 30 July. His father, Aron Dahl, brought a complaint against the closure before the city court.
+A student, Pero Dahl, died in custody in March. Prosecutors closed the investigation into his death on 30 July. His father, Aron Dahl, brought a complaint against the closure before the city court. In September, a judge ordered the release of Ivo Lant. This was appealed by the prosecutor and he stayed in Ostra prison.
 
 ## Laws
 
@@ -107,6 +107,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
 @pytest.mark.parametrize("question, expected", [
     ("Who initiated the court case that led to the dissolution of Fairhold?", "Ministry of Justice"),
     ("Who challenged the closure of the investigation into Pero Dahl's death?", "Aron Dahl"),
+    ("Who contested the judge's September decision to release Ivo Lant?", "prosecutor"),  # "was appealed by"
     ("What reason did the authorities give for shutting the private schools?", "lacked proper licences"),
     ("On what date did prosecutors close the investigation into Pero Dahl's death?", "30 July"),
     ("How much water did families in the Lisk valley get?", "15 litres"),
