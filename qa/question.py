@@ -24,7 +24,10 @@ _TYPE_RULES: list[tuple[str, str]] = [
     # How someone explained a thing: what they said, claimed or blamed it on.
     (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b"
      r"|\bwhat (?:[a-z]+ )?reasons? did (?:[\w-]+ ){1,5}(?:give|cite|offer|provide|advance|put forward)\b"
-     r"|\bwhy did (?:[\w-]+ ){1,5}(?:say|claim|argue|insist|state)\b", EXPLANATION),
+     r"|\bwhy did (?:[\w-]+ ){1,5}(?:say|claim|argue|insist|state)\b"
+     # "What did the army say about the men killed?" (not "what did the report say…", which asks its content)
+     r"|\bwhat did (?!(?:the |this )?(?:report|document|amnesty|it|chapter|briefing|study)\b)(?:[\w-]+ ){1,4}?"
+     r"(?:say|claim|state|allege|insist)\b", EXPLANATION),
     (r"\bwhy\b|\bwhat (?:led|caused|prompted)\b|\bwhat (?:is|was|are|were) the reasons? (?:for|behind|why)\b"
      r"|\bwhat grounds\b", REASON),
     # Opening with the date asked: "On what date did prosecutors close the inquiry into his death?"

@@ -33,6 +33,10 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+## Killings
+
+In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters.
+
 ## Writers
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
@@ -118,6 +122,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many websites had the media regulator blocked by December?", "37"),  # five words before the noun
     ("Why did the information minister say the websites had to be blocked?", "to protect citizens"),
     ("In which month was the economist Sara Veld found guilty?", "September"),  # "found guilty" = "convicted"
+    ("What did the army say about the men killed in Abole?", "rebel fighters"),  # what it said, not the killing
     ("How many femicides did Sela document in 2024?", "143"),  # "up from 129 in 2023" is the other figure
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
