@@ -8,9 +8,9 @@ import numpy as np
 
 from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
-from .answer_types import has_day, has_type, months_in, names_in, other_holder, roles_in
+from .answer_types import has_day, has_type, months_in, names_in, other_holder, person_names, roles_in
 from .grounding import WordMatcher
-from .question import ANY, Question, event_words
+from .question import ANY, PERSON_OR_ORG, Question, event_words
 from .retrieve import Retrieval
 
 
@@ -174,6 +174,14 @@ def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentence
     if max_sentences < 2:
         return chosen
     margin = ExtractWeights.second_margin if margin is None else margin
+    text = index.chunks[best.row].text
+    if q.answer_type == PERSON_OR_ORG and LEADING_REFERENCE.match(text) and not person_names(text):
+        # "Who was convicted of fake news?" is not answered by "In May, he was convicted…": quote
+        # the sentence that names him too.
+        kids = index.children.get(index.chunks[best.row].parent, [])
+        if best.row in kids and kids.index(best.row) > 0:
+            prev = kids[kids.index(best.row) - 1]
+            return [Candidate(prev, best.passage_row, best.passage_rank, best.score, False), best]
     if len(cands) > 1 and cands[1].passage_row == best.passage_row and best.score - cands[1].score < margin:
         return chosen + [cands[1]]
     if not q.names:

@@ -92,12 +92,17 @@ _LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "cha
 _ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
                         r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
 _ASKED_ROLE = re.compile(rf"\b(?:which|names? of (?:the|an?|this|that))\s+(?:[\w-]+\s+){{0,2}}?({PERSON_ROLES})s?\b", re.I)
+_RANKS = {"colonel", "lieutenant", "captain", "general", "major", "sergeant", "commander", "corporal", "gendarme",
+          "inspector", "commissioner", "superintendent", "officer", "officers"}
+_ROLE_KINDS = {"officer": _RANKS, "commander": _RANKS,
+               "official": {"minister", "director", "governor", "mayor", "spokesperson", "spokesman", "spokeswoman",
+                            "secretary", "commissioner", "head", "chief", "prefect", "officials"}}
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
 # "Which country…": a place of a kind that is always named, so the quote must name one.
 _NAMED_PLACE = re.compile(r"\b(?:which|what) (?:[a-z-]+ )?(?:country|countries|city|cities|town|towns|village|villages|"
                           r"province|provinces|region|regions|capital|state|states|island|islands)\b", re.I)
 # "What is the name of the confederation…": the name must stand by the thing named.
-_NAME_OF = re.compile(r"\b(?i:names? of (?:the|its|their|this|that|an?)) ((?:[a-z-]+ ){0,2})"
+_NAME_OF = re.compile(r"\b(?i:names? of (?:the|its|their|this|that|an?)) ((?:[a-z-]+ ){0,3})"
                       # "What is the new confederation of Mali, Niger and Burkina Faso called?"
                       r"|^(?i:what (?:is|was|are|were) (?:the|its|their|this|that) )((?:[a-z-]+ ){1,3})(?:(?i:of|for|in) .*)?"
                       r"(?i:called|named|known as)\s*\??$")
@@ -244,7 +249,10 @@ def _named(c: Quote) -> Verdict | None:
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
     role = _ASKED_ROLE.search(q.text) if q.identify and q.wants_person else None
-    if role and not _matches(fold(role.group(1)), c.scope_words, c.matcher, 0.75):
+    # A general word is filled by a rank of its kind: "which officer" by "a lieutenant colonel".
+    asked_role = fold(role.group(1)) if role else ""
+    if role and not set(c.scope_words) & _ROLE_KINDS.get(asked_role, set()) \
+            and not _matches(asked_role, c.scope_words, c.matcher, 0.75):
         # "Which judge presided over her trial?" is not answered by a sentence with no judge in it.
         return Verdict(False, f"the passage names no {role.group(1)}", NOT_SAID_REPLY, lacks_answer=True)
     if q.identify and q.wants_person and not any(any(fold(w) not in c.question_names for w in n.split())

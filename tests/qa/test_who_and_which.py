@@ -41,6 +41,8 @@ In July, soldiers killed at least 14 men in Abole village during a search operat
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
 
+In April, Amadou Kone, a lieutenant colonel in the gendarmerie, was arrested after publishing a book about abuses by the army.
+
 ## Women
 
 The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023.
@@ -123,6 +125,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Why did the information minister say the websites had to be blocked?", "to protect citizens"),
     ("In which month was the economist Sara Veld found guilty?", "September"),  # "found guilty" = "convicted"
     ("What did the army say about the men killed in Abole?", "rebel fighters"),  # what it said, not the killing
+    ("Who was convicted of defamation?", "Sara Veld"),  # "she was convicted…" needs the sentence naming her
+    ("Which gendarmerie officer was locked up after writing a book on army abuses?", "Amadou Kone"),  # a rank fills "officer"  # what it said, not the killing
     ("How many femicides did Sela document in 2024?", "143"),  # "up from 129 in 2023" is the other figure
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
