@@ -126,7 +126,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("In which month was the economist Sara Veld found guilty?", "September"),  # "found guilty" = "convicted"
     ("What did the army say about the men killed in Abole?", "rebel fighters"),  # what it said, not the killing
     ("Who was convicted of defamation?", "Sara Veld"),  # "she was convicted…" needs the sentence naming her
-    ("Which gendarmerie officer was locked up after writing a book on army abuses?", "Amadou Kone"),  # a rank fills "officer"  # what it said, not the killing
+    ("Which gendarmerie officer was locked up after writing a book on army abuses?", "Amadou Kone"),  # a rank fills "officer"
     ("How many femicides did Sela document in 2024?", "143"),  # "up from 129 in 2023" is the other figure
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
