@@ -44,6 +44,7 @@ _MONEY_CODE = re.compile(r"\b[A-Z]{3}\s?\d|\d\s?(?:million |billion )?[A-Z]{3}\b
 _AGE = re.compile(r"\b\d{1,3}[\s-]years?[\s-]old\b|\baged\s+\d{1,3}\b|\bage (?:of )?\d{1,3}\b|\b\d{1,3},\s+(?:a|an|the)\b"
                   r"|(?<=[A-Za-zÀ-ÿ], )\d{1,3}(?=,)"  # "Nilufar Karimova, 41, to seven years"
                   r"|\bage[ds]? (?:between|from|ranging from|of between) \d{1,3}\b"
+                  r"|\b(?:was|were|is|are) \d{1,2} (?:at the time|when)\b"  # "who was 17 at the time of the offence"
                   r"|\bin (?:his|her|their) (?:early |late |mid-)?\d0s\b|\b(?:octo|nona|septua|sexa|quadra)genarian\b", re.I)
 # What gives a cause outright, in a reason and in an explanation alike.
 _CAUSES = (r"because|due to|as a result|owing to|citing|cited|on (?:the )?(?:[\w-]+ )?grounds?|attribut\w+ (?:[\w’'-]+ ){0,4}to|"

@@ -82,6 +82,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         lex = len(query_terms & stems) / max(len(query_terms), 1)
         # "On what date…" wants a day: a bare month is not one.
         ok = has_type(text, q.answer_type, qwords) and (not q.wants_day or has_day(text))
+        if q.wants_person:  # "Who is the minister of labour?": a person's name, not a place's
+            ok = ok and any(fold(w) not in qwords for n in person_names(text) for w in n.split())
         # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
         source_penalty = w.footnote if index.chunks[row].kind == "footnote" and not q.wants_source else 0.0
         mentions = len({fold(n) for n in names_in(text)} & said) if said else 0

@@ -338,10 +338,12 @@ _PERSON_NOUN = (rf"(?:{PERSON_ROLES}|teenager|boy|girl|man|woman|men|women|child
                 r"detainee|prisoner|protester|demonstrator|official|person|miner|refugee|youth|husband|wife|son|"
                 r"daughter|brother|sister|mother|individual|supervisor|manager|foreman|boss|guard|inspector|"
                 r"engineer|driver|pilot|owner|employee|employer)s?")
-_WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+(?:[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
+# "which … journalist", not "which charges was the man…": no verb between
+_WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+"
+                           rf"(?:(?!(?:was|were|is|are|did|does|do|has|have|had|will|can)\b)[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 # "Who is the vice president of the party…": a role whose holder the answer must name.
-_WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b", re.I)
+_WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their|[\w-]+['’]s) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b", re.I)
 
 
 # Events asked in a phrase that reports say in one word: "found guilty" is "convicted".
@@ -359,8 +361,16 @@ def event_words(text: str) -> str:
     return text
 
 
+# Chat shorthand read as the words a report uses ("how many ppl were killed").
+_SHORTHAND = ((re.compile(r"\bppl\b", re.I), "people"), (re.compile(r"\bgovt?\b", re.I), "government"),
+              (re.compile(r"\byrs\b", re.I), "years"), (re.compile(r"\babt\b", re.I), "about"),
+              (re.compile(r"\bmths\b", re.I), "months"), (re.compile(r"\bintl\b", re.I), "international"))
+
+
 def analyse(raw: str, max_chars: int = 2000) -> Question:
     text = clean_question(raw, max_chars)
+    for pattern, word in _SHORTHAND:
+        text = pattern.sub(word, text)
     events = event_words(text)
     language, kind = detect_language(text), answer_type(text)
     facility = _FACILITY.search(fold(text))

@@ -73,7 +73,9 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|d
                      r"delay\w*|deferred|extend\w*|until|upcoming|next|forthcoming|to be held|intends?|pledged|promised|"
                      r"announced|by (?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+((?:19|20)\d\d)\b", re.I)
+# "in 2023", "in the 2019 election", "in Ebrania's 2014 presidential election"
+_ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+(?:the\s+|[\w-]+['’]s\s+)?((?:19|20)\d\d)\b",
+                         re.I)
 # "Did the Privy Council uphold…?": a yes/no question about what someone named did.
 _YES_NO_SUBJECT = re.compile(r"^(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s?){1,4})\s*(?:(?:been|being|ever|already|yet|really|actually|also|still|any|ultimately|finally)\s+)?([a-z]{3,})\b")
 _WHAT_DID = re.compile(r"^[Ww]hat (?:did|does|do|has|have|had|will)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s?){1,4})\s*"
@@ -91,6 +93,8 @@ _LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "cha
           "manages", "managed", "presides", "presided"}
 _ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
                         r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
+# "Which judge…": the role asked must stand in the passage (not a party or a company: "which party"
+# is answered by "the New Homeland Movement").
 _ASKED_ROLE = re.compile(rf"\b(?:which|names? of (?:the|an?|this|that))\s+(?:[\w-]+\s+){{0,2}}?({PERSON_ROLES})s?\b", re.I)
 _RANKS = {"colonel", "lieutenant", "captain", "general", "major", "sergeant", "commander", "corporal", "gendarme",
           "inspector", "commissioner", "superintendent", "officer", "officers"}
@@ -248,7 +252,7 @@ def _named(c: Quote) -> Verdict | None:
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
         return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
-    role = _ASKED_ROLE.search(q.text) if q.identify and q.wants_person else None
+    role = _ASKED_ROLE.search(q.text) if q.identify else None
     # A general word is filled by a rank of its kind: "which officer" by "a lieutenant colonel".
     asked_role = fold(role.group(1)) if role else ""
     if role and not set(c.scope_words) & _ROLE_KINDS.get(asked_role, set()) \
@@ -346,7 +350,11 @@ def _counted(c: Quote) -> Verdict | None:
         # "How many calls did the helpline receive in 2024?" is not answered by "11,000 calls in 2023".
         years = [set(_YEAR.findall(re.split(r"[;.,(]|\b(?:up|down) from\b|\bcompared\b", c.text[c.text.find(t) + len(t):])[0][:50]))
                  for kind, nouns, t in found if kind in COUNTING and stem(q.focus) in {stem(n) for n in nouns}]
-        if years and all(y and not y & asked_years for y in years):
+        # "63 new cases in 2024, compared with 58 in 2023": a figure for the asked year answers.
+        any_asked = any(y & asked_years for y in (
+            set(_YEAR.findall(re.split(r"[;.,(]", c.text[c.text.find(t) + len(t):])[0][:50]))
+            for kind, _, t in found if kind in COUNTING))
+        if years and not any_asked and all(y and not y & asked_years for y in years):
             return Verdict(False, f"the figure is for {', '.join(sorted(set().union(*years)))}", NOT_SAID_REPLY,
                            lacks_answer=True)
     qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)

@@ -33,6 +33,10 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+## Elections and courts
+
+The Commission on Missing Persons registered 63 new cases of enforced disappearance in 2024, compared with 58 in 2023. President Arno Vesk won a third term in February; official turnout was 41%, compared with 63% in the 2019 election. The Supreme Court commuted the death sentence of Viktor Hale, who was 17 at the time of the alleged offence, to 20 years in prison.
+
 ## Killings
 
 In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters.
@@ -102,6 +106,9 @@ def test_an_event_asked_in_a_phrase_is_read_as_the_word_a_report_uses():
 def test_who_is_the_role_asks_for_the_person():
     q = analyse("Who is the vice president of the Green Union?")
     assert q.wants_person and q.identify
+    assert analyse("Who is Barrow's Minister of Health?").wants_person
+    # "which charges was the man tried on" asks for charges, not for the man
+    assert not analyse("On which charges was the man tried at the court acquitted?").wants_person
 
 
 def test_the_chair_is_not_the_deputy_chair(barrow):
@@ -128,6 +135,9 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Who was convicted of defamation?", "Sara Veld"),  # "she was convicted…" needs the sentence naming her
     ("Which gendarmerie officer was locked up after writing a book on army abuses?", "Amadou Kone"),  # a rank fills "officer"
     ("How many femicides did Sela document in 2024?", "143"),  # "up from 129 in 2023" is the other figure
+    ("How many new disappearance cases did the commission register in 2023?", "58"),  # "compared with 58 in 2023"
+    ("How old was Viktor Hale at the time of the alleged offence?", "17"),
+    ("how many ppl were injured in the Orla Valley demolitions", "Nine"),  # chat shorthand
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -141,6 +151,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
     "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
     "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
+    "What was voter turnout in Barrow's 2014 presidential election?",  # 2024's and 2019's only
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
