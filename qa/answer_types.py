@@ -205,6 +205,13 @@ MEASURE_UNITS = {"litre", "litres", "liter", "liters", "tonne", "tonnes", "ton",
                  "square", "cubic"}
 
 
+# "Who heads the agency?" is answered by the sentence naming its director.
+LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "chairs", "chaired", "directs", "directed",
+         "manages", "managed", "presides", "presided"}
+ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
+                       r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
+
+
 # A rank before a role makes another person: the deputy chair is not the chair.
 _RANKED_ROLE = re.compile(rf"\b(?:(deputy|vice|assistant|former|acting|interim|ex)[\s-]+)?({PERSON_ROLES}|head)s?\b", re.I)
 

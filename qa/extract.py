@@ -8,7 +8,7 @@ import numpy as np
 
 from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
-from .answer_types import has_day, has_type, months_in, names_in, other_holder, person_names, roles_in
+from .answer_types import LEADS, ROLE_NOUN, has_day, has_type, months_in, names_in, other_holder, person_names, roles_in
 from .grounding import WordMatcher
 from .question import ANY, PERSON_OR_ORG, Question, event_words
 from .retrieve import Retrieval
@@ -82,8 +82,11 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         lex = len(query_terms & stems) / max(len(query_terms), 1)
         # "On what date…" wants a day: a bare month is not one.
         ok = has_type(text, q.answer_type, qwords) and (not q.wants_day or has_day(text))
-        if q.wants_person:  # "Who is the minister of labour?": a person's name, not a place's
-            ok = ok and any(fold(w) not in qwords for n in person_names(text) for w in n.split())
+        if q.wants_person or q.predicate in LEADS:
+            # "Who is the minister of labour?", "who heads the agency?": a person's name (and, for
+            # the head, a word of heading) in the sentence itself
+            ok = ok and any(fold(w) not in qwords for n in person_names(text) for w in n.split()) \
+                and (q.predicate not in LEADS or bool(ROLE_NOUN.search(text)))
         # A footnote names a source; the body states the fact. Quote a note only when asked about sources.
         source_penalty = w.footnote if index.chunks[row].kind == "footnote" and not q.wants_source else 0.0
         mentions = len({fold(n) for n in names_in(text)} & said) if said else 0

@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
+from .answer_types import LEADS, ROLE_NOUN, COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
@@ -89,16 +89,14 @@ _ORDINAL = re.compile(r"\b(?:came|come|comes|finished|placed|ranked|ranking)\s+(
 _MOVEMENT = re.compile(r"\b(?:refugees?|migrants?|asylum|displaced|returnees?|deport\w*|sent back|returned)\b", re.I)
 _FROM_PLACE = re.compile(r"\bfrom (?:neighbouring |neighboring |the )?((?:[A-Z][\w’'-]+ ?){1,3})")
 # "Who heads the Port Authority?" is answered by "its Director-General, Armand Roussel".
-_LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "chairs", "chaired", "directs", "directed",
-          "manages", "managed", "presides", "presided"}
-_ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
-                        r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
 # "Which judge…": the role asked must stand in the passage (not a party or a company: "which party"
 # is answered by "the New Homeland Movement").
 _ASKED_ROLE = re.compile(rf"\b(?:which|names? of (?:the|an?|this|that))\s+(?:[\w-]+\s+){{0,2}}?({PERSON_ROLES})s?\b", re.I)
 _RANKS = {"colonel", "lieutenant", "captain", "general", "major", "sergeant", "commander", "corporal", "gendarme",
           "inspector", "commissioner", "superintendent", "officer", "officers"}
-_ROLE_KINDS = {"officer": _RANKS, "commander": _RANKS,
+_ROLE_KINDS = {"officer": _RANKS, "commander": _RANKS, "judge": {"justice", "magistrate", "judges"},
+               "journalist": {"reporter", "editor", "correspondent", "blogger", "journalists"},
+               "lawyer": {"counsel", "attorney", "advocate", "lawyers"},
                "official": {"minister", "director", "governor", "mayor", "spokesperson", "spokesman", "spokeswoman",
                             "secretary", "commissioner", "head", "chief", "prefect", "officials"}}
 _FACT_TYPES = (QUANTITY, DATE, DURATION, MONEY, AGE, PROPORTION)
@@ -393,7 +391,7 @@ _LEGAL_ACTION = re.compile(r"\b(?:brought|bring|brings|filed|files|lodged|lodges
 
 def _predicate(c: Quote) -> Verdict | None:
     q = c.q
-    leads = q.predicate in _LEADS and bool(_ROLE_NOUN.search(c.scope))
+    leads = q.predicate in LEADS and bool(ROLE_NOUN.search(c.scope))
     leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
     if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)

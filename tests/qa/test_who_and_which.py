@@ -61,7 +61,9 @@ A tunnel collapsed at the Kell mine in February. Shift supervisors had ignored w
 
 ## Water
 
-Families in the Lisk valley received 15 litres of water a day in the dry season. A court fined the water company 40,000 korun for cutting supplies.
+Families in the Lisk valley received 15 litres of water a day in the dry season. A court fined the water company 40,000 korun for cutting supplies. In a second case, Justice Hana Okonde found the company negligent on 19 June.
+
+The Water Agency (WA) logged 63 complaints about supplies in 2024, more than in any year before. The WA's director-general, Celia Marnoto, is responsible for checking every complaint.
 
 ## Recommendations
 
@@ -138,6 +140,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many new disappearance cases did the commission register in 2023?", "58"),  # "compared with 58 in 2023"
     ("How old was Viktor Hale at the time of the alleged offence?", "17"),
     ("how many ppl were injured in the Orla Valley demolitions", "Nine"),  # chat shorthand
+    ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
+    ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
