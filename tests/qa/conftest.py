@@ -1,4 +1,5 @@
-"""A real collection for the many-documents tests: the report among two small documents."""
+"""Shared fixtures for the qa tests: an assistant over a small made-up document, and a real
+collection for the many-documents tests (the report among two small documents)."""
 from __future__ import annotations
 
 import shutil
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.collection import update_collection
-from qa import DEFAULT_DOCUMENT
+from qa import DEFAULT_DOCUMENT, Assistant
 from qa.assistant import load_embedders
 
 NIGER = """<html><head><title>Niger 2024</title></head><body>
@@ -17,6 +18,16 @@ NIGER = """<html><head><title>Niger 2024</title></head><body>
 <ol class="footnotes"><li id="fn1">Amnesty International, "Niger: free the press", 2024.</li>
 <li id="fn2">RSF statement, 3 March 2024.</li></ol></body></html>"""
 WATER = "# Water report 2024\n\n## Drought\n\nThe well in Kanto ran dry in June after three months without rain.\n"
+
+
+@pytest.fixture(scope="session")
+def assistant_over(config, tmp_path_factory):
+    """``assistant_over("court.md", TEXT)``: a real assistant over a made-up document written to disk."""
+    def make(name: str, text: str) -> Assistant:
+        doc = tmp_path_factory.mktemp(Path(name).stem) / name
+        doc.write_text(text, encoding="utf-8")
+        return Assistant(config.with_(document=doc))
+    return make
 
 
 @pytest.fixture(scope="session")

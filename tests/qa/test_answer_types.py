@@ -119,10 +119,8 @@ def test_initials_of_a_spelled_out_name():
 
 
 @pytest.fixture(scope="module")
-def court(config, tmp_path_factory):
-    doc = tmp_path_factory.mktemp("court") / "velmora.md"
-    doc.write_text(COURT, encoding="utf-8")
-    return Assistant(config.with_(document=doc))
+def court(assistant_over):
+    return assistant_over("velmora.md", COURT)
 
 
 def test_an_accusation_question_quotes_the_charge_not_the_arrest(court):
@@ -262,10 +260,8 @@ Under Operation Tide, at least 900 people, mostly from Orlan and Vesta, were dep
 
 
 @pytest.fixture(scope="module")
-def selk(config, tmp_path_factory):
-    doc = tmp_path_factory.mktemp("selk") / "selk.md"
-    doc.write_text(SELK, encoding="utf-8")
-    return Assistant(config.with_(document=doc))
+def selk(assistant_over):
+    return assistant_over("selk.md", SELK)
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -383,10 +379,8 @@ In May, the Supreme Court struck down the rule requiring notice of protests. The
 
 
 @pytest.fixture(scope="module")
-def port(config, tmp_path_factory):
-    doc = tmp_path_factory.mktemp("port") / "castellane.txt"
-    doc.write_text(PORT, encoding="utf-8")
-    return Assistant(config.with_(document=doc))
+def port(assistant_over):
+    return assistant_over("castellane.txt", PORT)
 
 
 @pytest.mark.parametrize("question, expected", [

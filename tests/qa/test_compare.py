@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from qa import Assistant
 from qa.compare import _when, asks_order
 
 HALVEN = """# Halven rights report 2024
@@ -23,10 +22,8 @@ On 5 May, police arrested Ivo Lant, the deputy leader of the Green Union, in Ost
 
 
 @pytest.fixture(scope="module")
-def halven(config, tmp_path_factory):
-    doc = tmp_path_factory.mktemp("halven") / "halven.md"
-    doc.write_text(HALVEN, encoding="utf-8")
-    return Assistant(config.with_(document=doc))
+def halven(assistant_over):
+    return assistant_over("halven.md", HALVEN)
 
 
 @pytest.mark.parametrize("question, asks", [

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from qa import Assistant
 from qa.answer_types import other_holder, roles_in
 from qa.question import DATE, PERSON_OR_ORG, QUANTITY, analyse
 
@@ -75,10 +74,8 @@ The authorities should:
 
 
 @pytest.fixture(scope="module")
-def barrow(config, tmp_path_factory):
-    doc = tmp_path_factory.mktemp("barrow") / "barrow.md"
-    doc.write_text(BARROW, encoding="utf-8")
-    return Assistant(config.with_(document=doc))
+def barrow(assistant_over):
+    return assistant_over("barrow.md", BARROW)
 
 
 def test_a_rank_before_a_role_names_another_person():
