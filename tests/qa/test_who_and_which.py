@@ -64,6 +64,10 @@ Families in the Lisk valley received 15 litres of water a day in the dry season.
 
 The Water Agency (WA) logged 63 complaints about supplies in 2024, more than in any year before. The WA's director-general, Celia Marnoto, is responsible for checking every complaint.
 
+## Health
+
+A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, according to the Ministry of Health. Ministry officials attributed the outbreak to floodwater contaminating wells.
+
 ## Recommendations
 
 The authorities should:
@@ -137,6 +141,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many new disappearance cases did the commission register in 2023?", "58"),  # "compared with 58 in 2023"
     ("How old was Viktor Hale at the time of the alleged offence?", "17"),
     ("how many ppl were injured in the Orla Valley demolitions", "Nine"),  # chat shorthand
+    ("How did the health ministry explain the cholera outbreak in the Lisk valley?", "floodwater"),  # a cause, not a source
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
