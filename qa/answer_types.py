@@ -54,8 +54,8 @@ _REASON = re.compile(rf"\b(?:{_CAUSES}|following|in relation to|in connection wi
                      r"(?:ruled|found|held|concluded|finding|holding) that)\b", re.I)
 # What someone gave as the explanation: "Police said he had fallen in his cell."
 # Not "after" or "over", which date or place as often as they explain.
-_SAID = re.compile(rf"\b(?:said|says|saying|claimed|stated|explained|described|insisted|maintained|alleged|allegations?|denied|{_CAUSES})\b",
-                   re.I)
+_SAID = re.compile(rf"\b(?:said|says|saying|told|claimed|stated|explained|described|argued|asserted|declared|"
+                   rf"defended|justified|insisted|maintained|alleged|allegations?|denied|{_CAUSES})\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
 _PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"

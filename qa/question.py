@@ -22,7 +22,7 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
-    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b"
+    (r"\bhow did (?:[\w-]+ ){1,4}(?:explain|justify|account for|defend)\b|\bwhat (?:[a-z]+ )?(?:explanation|justification)\b"
      r"|\bwhat (?:[a-z]+ )?reasons? did (?:[\w-]+ ){1,5}(?:give|cite|offer|provide|advance|put forward)\b"
      r"|\bwhy did (?:[\w-]+ ){1,5}(?:say|claim|argue|insist|state)\b"
      # "What did the army say about the men killed?" (not "what did the report say…", which asks its content)

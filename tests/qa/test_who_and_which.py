@@ -40,6 +40,8 @@ The Commission on Missing Persons registered 63 new cases of enforced disappeara
 
 In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters.
 
+In March, riot police used tear gas and rubber bullets on protesters in Ostra. Interior minister Ilse Marovec told parliament on 13 March that the police had "acted proportionately".
+
 ## Writers
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
@@ -142,6 +144,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How old was Viktor Hale at the time of the alleged offence?", "17"),
     ("how many ppl were injured in the Orla Valley demolitions", "Nine"),  # chat shorthand
     ("How did the health ministry explain the cholera outbreak in the Lisk valley?", "floodwater"),  # a cause, not a source
+    ("How did the interior minister defend the police's handling of the Ostra protests?", "acted proportionately"),
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
