@@ -132,7 +132,9 @@ def person_names(sentence: str) -> list[str]:
         after = sentence[m.end():m.end() + 20]
         if not parts:
             continue
-        if _ROLE_BEFORE.search(before) or re.match(rf"(?:{_ROLE})\b", fold(parts[0])) and len(parts) > 1:
+        # "the Prosecutor General's Office" names a body, whatever role word comes before it
+        if (_ROLE_BEFORE.search(before) or re.match(rf"(?:{_ROLE})\b", fold(parts[0])) and len(parts) > 1) \
+                and not _NOT_PERSON.search(run):
             out.append(" ".join(p for p in parts if not re.fullmatch(_ROLE, fold(p))))
             continue
         if (len(parts) >= 2 and not _PLACE_BEFORE.search(before) and not _NOT_PERSON.search(run)

@@ -216,6 +216,23 @@ def _name_beside(c: Quote) -> Verdict | None:
     return None
 
 
+# "What did the commission conclude?" is not answered by "it submitted its report" or "the
+# findings had not been published": the passage must give a decision or a finding.
+_OUTCOME_ASKED = re.compile(r"\bwhat (?:did|has|have|had|was|were) (?:[\w’'-]+ ){1,6}?(?:conclude|decide|rule|find|"
+                            r"determine|decided|concluded|ruled|found)\b|\b(?:outcome|verdict|findings?|conclusions?|"
+                            r"ruling) (?:of|on|in)\b", re.I)
+_DECIDED = re.compile(r"\b(?:rul(?:ed|es|ing)|decid(?:ed|es)|upheld|uphold|overturned|dismissed|rejected|quashed|acquitted|"
+                      r"convicted|found|finds|concluded|concludes|ordered|declared|sentenced|reduced|confirmed|granted|"
+                      r"annulled|struck|blamed|attributed|recommended|awarded|cleared|freed|released|banned|dissolved|"
+                      r"determined|established|accepted|denied|refused|approved|suspended|upholding|guilty)\b", re.I)
+
+
+def _outcome(c: Quote) -> Verdict | None:
+    if _OUTCOME_ASKED.search(c.q.text) and not _DECIDED.search(c.scope):
+        return Verdict(False, "the passage gives no outcome", NOT_SAID_REPLY, lacks_answer=True)
+    return None
+
+
 def _in_force(c: Quote) -> Verdict | None:
     if _IN_FORCE_ASKED.search(c.q.text) and not _IN_FORCE_SAID.search(c.scope):
         return Verdict(False, "the passage does not say when it took effect", NOT_SAID_REPLY)
@@ -402,7 +419,7 @@ def _predicate(c: Quote) -> Verdict | None:
 _ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named, _place_named,
                  _name_beside)
 _BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
-             _in_force, _predicate)
+             _in_force, _outcome, _predicate)
 
 
 def quote_verdict(q: Question, quoted: str, matcher: WordMatcher | None, scope: str | None = None,

@@ -18,7 +18,7 @@ The Green Union was struck off the ballot on 2 September by the electoral commis
 
 ## Civil society
 
-The legal aid group Fairhold was dissolved by the Supreme Court on 8 October in a case brought by the Ministry of Justice.
+The legal aid group Fairhold was dissolved by the Supreme Court on 8 October in a case brought by the Ministry of Justice. In December, the Constitutional Court upheld the dissolution of Fairhold.
 
 The Ministry of Education closed 12 private schools, saying they lacked proper licences.
 
@@ -38,7 +38,7 @@ The Commission on Missing Persons registered 63 new cases of enforced disappeara
 
 ## Killings
 
-In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters.
+In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters. In August, the Prosecutor General's Office closed its inquiry into the Abole killings. A commission of inquiry led by retired judge Mira Holt submitted its report on the killings to the President in October, but the report had not been made public by the end of the year.
 
 In March, riot police used tear gas and rubber bullets on protesters in Ostra. Interior minister Ilse Marovec told parliament on 13 March that the police had "acted proportionately".
 
@@ -145,6 +145,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("how many ppl were injured in the Orla Valley demolitions", "Nine"),  # chat shorthand
     ("How did the health ministry explain the cholera outbreak in the Lisk valley?", "floodwater"),  # a cause, not a source
     ("How did the interior minister defend the police's handling of the Ostra protests?", "acted proportionately"),
+    ("What did the Constitutional Court decide about Fairhold?", "upheld the dissolution"),
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
@@ -160,6 +161,8 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
     "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
     "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
+    "What did Mira Holt's commission conclude about the Abole killings?",  # submitted, never made public
+    "What is the name of the Prosecutor General who closed the inquiry into the Abole killings?",  # an office only
     "What was voter turnout in Barrow's 2014 presidential election?",  # 2024's and 2019's only
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
