@@ -188,8 +188,9 @@ def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
             out.append(("date", [], m.group(0)))
         elif tail[:2] in (["year", "old"], ["years", "old"]) or tail[:1] == ["aged"] or re.search(r"\baged\s*$", before):
             out.append(("age", [], m.group(0)))
-        elif tail and tail[0] in TIME_UNITS:
-            out.append(("duration", tail[:1], m.group(0)))
+        elif tail and tail[0] in TIME_UNITS or tail[:1] in (["and"], ["to"], ["or"]) and tail[1:2] and tail[1] in TIME_UNITS:
+            # "between eight and 15 years": both ends of a span
+            out.append(("duration", [w for w in tail[:2] if w in TIME_UNITS], m.group(0)))
         elif re.match(r"\s*(?:%|per ?cent\b)", sentence[m.end():]) or m.group(0).rstrip().endswith("%"):
             out.append(("share", [], m.group(0)))  # "61% of seats" is a share, not a number of seats
         else:

@@ -305,6 +305,9 @@ def _predicate(text: str) -> str:
     low = fold(text) + " "
     m = (re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?(?:were|was|have been|had been) "
                    r"(?:[a-z]+ly )?([a-z]+)\b", low)
+         # "how many of the 120 people arrested were eventually charged" -> "charged"
+         or re.search(r"\bhow many of (?:the|those|these|them)\b.*?\b(?:were|was|have been|had been|got) (?:[a-z]+ly )?"
+                      r"([a-z]{3,}ed)\b", low)
          # no auxiliary: "how many people died", "how many families fled"
          or re.search(r"\bhow many (?:(?!of |them |those |these |the )[a-z]+ ){1,2}?([a-z]{3,}ed|died|fled)\b", low))
     # "how many homes were torn down": a phrasal verb's sense is not its first word's

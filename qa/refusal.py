@@ -341,6 +341,11 @@ def _counted(c: Quote) -> Verdict | None:
         if q.focus not in TIME_UNITS and not any(kind in COUNTING for kind, _, _ in found):
             # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".
             return Verdict(False, "the passage counts nothing", NOT_SAID_REPLY, lacks_answer=True)
+        whole = re.search(r"\bhow many of (?:the|those|these) (\d[\d,]*)", q.text, re.I)
+        if whole and re.sub(r"\D", "", whole.group(1)) not in {re.sub(r"\D", "", n) for n in re.findall(
+                r"\d[\d,]*", f"{c.scope} {c.lead}")}:
+            # "How many of the 120 arrested were charged?": a share of those 120, so a passage about them
+            return Verdict(False, f"the passage is not about the {whole.group(1)}", NOT_SAID_REPLY, lacks_answer=True)
         given = {re.sub(r"[,.]", "", n) for n in re.findall(r"\d[\d,.]*\d|\d", q.text)}
         figures = [re.sub(r"[,.%]", "", t) for kind, _, t in found if kind in COUNTING]
         if given and figures and all(f in given for f in figures):

@@ -32,6 +32,10 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+## Trials
+
+In September, the Special Court convicted 23 union members of "rebellion" and sentenced them to between eight and 15 years in prison. Police arrested 120 protesters at the port of Lisk in August. Of the 312 people detained after the May protests, 40 were charged with rioting.
+
 ## Elections and courts
 
 The Commission on Missing Persons registered 63 new cases of enforced disappearance in 2024, compared with 58 in 2023. President Arno Vesk won a third term in February; official turnout was 41%, compared with 63% in the 2019 election. The Supreme Court commuted the death sentence of Viktor Hale, who was 17 at the time of the alleged offence, to 20 years in prison.
@@ -146,6 +150,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How did the health ministry explain the cholera outbreak in the Lisk valley?", "floodwater"),  # a cause, not a source
     ("How did the interior minister defend the police's handling of the Ostra protests?", "acted proportionately"),
     ("What did the Constitutional Court decide about Fairhold?", "upheld the dissolution"),
+    ("How many of the 312 people detained after the May protests were charged?", "40"),
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
@@ -162,6 +167,8 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
     "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
     "What did Mira Holt's commission conclude about the Abole killings?",  # submitted, never made public
+    "How many of the 23 union members received the maximum 15-year sentence?",  # the range is no count
+    "How many of the 120 protesters arrested at the port of Lisk were eventually charged?",  # arrests only
     "What is the name of the Prosecutor General who closed the inquiry into the Abole killings?",  # an office only
     "What was voter turnout in Barrow's 2014 presidential election?",  # 2024's and 2019's only
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
