@@ -334,6 +334,14 @@ def _direction(c: Quote) -> Verdict | None:
     return None
 
 
+_OTHER_FIGURE = r"|\b(?:up|down) from\b|\bcompared\b"  # where a second figure starts
+
+
+def _years_after(text: str, figure: str, stops: str = "") -> set[str]:
+    """The years written just after ``figure`` in ``text``, up to the end of its clause."""
+    return set(_YEAR.findall(re.split(r"[;.,(]" + stops, text[text.find(figure) + len(figure):])[0][:80]))
+
+
 def _counted(c: Quote) -> Verdict | None:
     q = c.q
     found = quantities(c.text)
@@ -360,22 +368,19 @@ def _counted(c: Quote) -> Verdict | None:
     named_focus = any(fold(n) == q.focus for n in q.names)
     # "How much water…" is answered by "40 litres a day" in a passage about water, "how much
     # notice…" by "90 days' written notice".
-    measured = q.answer_type == QUANTITY and any(nouns and nouns[0] in MEASURE_UNITS or kind == "duration" and "how much" in fold(q.text)
-                   for kind, nouns, _ in found) \
-        and _matches(q.focus, c.scope_words, c.matcher, 1.01)
+    measured = q.answer_type == QUANTITY and _matches(q.focus, c.scope_words, c.matcher, 1.01) and any(
+        nouns and nouns[0] in MEASURE_UNITS or kind == "duration" and "how much" in fold(q.text) for kind, nouns, _ in found)
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
     asked_years = set(_ASKED_YEAR.findall(q.text))
     if asked_years:
-        # "How many calls did the helpline receive in 2024?" is not answered by "11,000 calls in 2023".
-        years = [set(_YEAR.findall(re.split(r"[;.,(]|\b(?:up|down) from\b|\bcompared\b", c.text[c.text.find(t) + len(t):])[0][:50]))
-                 for kind, nouns, t in found if kind in COUNTING and stem(q.focus) in {stem(n) for n in nouns}]
-        # "63 new cases in 2024, compared with 58 in 2023": a figure for the asked year answers.
-        any_asked = any(y & asked_years for y in (
-            set(_YEAR.findall(re.split(r"[;.,(]", c.text[c.text.find(t) + len(t):])[0][:50]))
-            for kind, _, t in found if kind in COUNTING))
+        # "How many calls did the helpline receive in 2024?" is not answered by "11,000 calls in
+        # 2023" nor by "nine women since 2021"; "63 cases in 2024, compared with 58 in 2023" answers 2023.
+        years = [_years_after(c.text, t, _OTHER_FIGURE) for kind, nouns, t in found
+                 if kind in COUNTING and stem(q.focus) in {stem(n) for n in nouns}]
+        any_asked = any(_years_after(c.text, t) & asked_years for kind, _, t in found if kind in COUNTING)
         if years and not any_asked and all(y and not y & asked_years for y in years):
-            return Verdict(False, f"the figure is for {', '.join(sorted(set().union(*years)))}", NOT_SAID_REPLY,
+            return Verdict(False, f"the figure is not for {', '.join(sorted(asked_years))}", NOT_SAID_REPLY,
                            lacks_answer=True)
     qualifier = None if named_focus else re.search(rf"\b([A-Z][\w’'-]+)\s+{re.escape(q.focus)}\b", q.text, re.I)
     if qualifier and qualifier.group(1)[0].isupper() and fold(qualifier.group(1)) not in c.title_words:

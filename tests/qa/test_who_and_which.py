@@ -54,7 +54,7 @@ In April, Amadou Kone, a lieutenant colonel in the gendarmerie, was arrested aft
 
 ## Women
 
-The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023.
+The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023. Sela said that at least nine women had died as a result of unsafe abortions since 2021.
 
 ## Media
 
@@ -166,6 +166,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "On what date did the 2019 peace accord collapse?",  # collapsed, on no day given
     "Which judge presided over Nela Rusk's trial at Ostra City Court?",  # a court, no judge
     "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
+    "How many women died from unsafe abortions in 2024?",  # "since 2021" is not 2024
     "What did Mira Holt's commission conclude about the Abole killings?",  # submitted, never made public
     "How many of the 23 union members received the maximum 15-year sentence?",  # the range is no count
     "How many of the 120 protesters arrested at the port of Lisk were eventually charged?",  # arrests only
