@@ -416,8 +416,17 @@ _LEGAL_ACTION = re.compile(r"\b(?:brought|bring|brings|filed|files|lodged|lodges
                            r"submitted)\b|\b(?:was|were)\s+(?:appealed|challenged|contested)\s+by\b", re.I)
 
 
+# Killed and wounded are counted apart: "how many were wounded" is not answered by "killed nine".
+_HARMS = ({"killed", "kill", "kills", "killing", "killings", "died", "die", "dead", "deaths", "death", "murdered",
+           "executed", "lives"},
+          {"wounded", "wound", "wounding", "injured", "injure", "injuring", "injuries", "injury", "hurt"})
+
+
 def _predicate(c: Quote) -> Verdict | None:
     q = c.q
+    harm = next((h for h in _HARMS if q.predicate in h), None)
+    if harm and not harm & set(c.scope_words):
+        return Verdict(False, f"nobody in the passage was {q.predicate}", NOT_SAID_REPLY)
     leads = q.predicate in LEADS and bool(ROLE_NOUN.search(c.scope))
     leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
     if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
