@@ -22,7 +22,7 @@ from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
-from .compare import asks_order, order_events
+from .compare import asks_order, order_events, order_options
 from .aliases import DocumentNames, acronyms
 from .question import analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
@@ -374,7 +374,9 @@ class Assistant:
         if verdict is None and q.english and asks_order(q.text):
             # "Who was detained first?": both dated events, the one asked for first.
             year = re.search(r"\b(?:19|20)\d\d\b", self.title or "")
-            chosen = order_events(q.text, cands, self.index, self.matcher, int(year.group(0)) if year else 0)
+            year = int(year.group(0)) if year else 0
+            chosen = order_options(q.text, cands, self.index, year) \
+                or order_events(q.text, cands, self.index, self.matcher, year)
         if verdict is None and not chosen:
             # The quote must hold what was asked; if the best sentence does not, a runner-up
             # from the same passage may (the passage is right, the sentence was not).

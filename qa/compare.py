@@ -1,6 +1,7 @@
 """Questions that compare two dated events: "Of the two journalists, who was detained first?",
-"Which leader was taken into custody earlier, Dalescu or her deputy?". The answer is the two
-sentences that date each event, the one asked for first; the reader sees both dates."""
+"Which leader was taken into custody earlier, Dalescu or her deputy?", "Which came first: the
+ICC conviction or the Bamako arrests?". The answer is the two sentences that date each event,
+the one asked for first; the reader sees both dates."""
 from __future__ import annotations
 
 import re
@@ -86,3 +87,48 @@ def order_events(question: str, cands: list[Candidate], index: SearchIndex, matc
         return []
     picked.sort(key=lambda p: p[0], reverse=later)
     return [c for _, c in picked]
+
+
+# "Which came first: A or B?", "what happened earlier, A or B?"
+_OPTIONS = re.compile(r"\b(?:came|happened|occurred|took place|was|were)\s+(first|earlier|later|last)\b[\s,:;-]*(.+?)\s*,?\s+or\s+"
+                      r"(?:did\s+|was\s+)?(.+?)\s*\??$", re.I)
+
+
+def _head(option: str) -> str:
+    """The stemmed word that says which event an option is: the noun before "of" ("the end of the
+    strike"), after a possessive ("Grill's arrest"), else the last word."""
+    m = re.search(r"\b([a-z]{3,})\s+of\b", option, re.I) or re.search(r"['’]s\s+([a-z]{3,})\b", option, re.I)
+    last = [w for w in words(option) if w not in STOPWORDS and len(w) > 2]
+    return stem(fold(m.group(1))) if m else (stem(last[-1]) if last else "")
+
+
+def order_options(question: str, cands: list[Candidate], index: SearchIndex, year: int,
+                  limit: int = 20) -> list[Candidate]:
+    """For "which came first: A or B?", the dated sentence that best tells A and the one that best
+    tells B, the one asked for first; [] when either is missing or both are one sentence."""
+    m = _OPTIONS.search(question)
+    if not m:
+        return []
+    pool = [c for c in cands[:limit] if _when(index.chunks[c.row].text, year) is not None]
+    stems = {c.row: {stem(w) for w in words(index.chunks[c.row].text)} for c in pool}
+    picked = []
+    for option in (m.group(2), m.group(3)):
+        want = {stem(w) for w in words(option) if w not in STOPWORDS and len(w) > 2}
+        # A word few sentences share tells the event apart ("the end of the strike", not its start).
+        weight = {w: 1.0 / max(1, sum(w in st for st in stems.values())) for w in want}
+        head = _head(option)
+        if head in weight:  # "the END of the strike", "Grill's ARREST": what happened, above where
+            weight[head] *= 3
+        best, share = None, 0.5
+        for c in pool:
+            got = sum(weight[w] for w in want & stems[c.row]) / max(sum(weight.values()), 1e-9)
+            if got > share:
+                best, share = c, got
+        if best is None:
+            return []
+        picked.append(best)
+    if picked[0].row == picked[1].row:
+        return []
+    dated = sorted(((_when(index.chunks[c.row].text, year), c) for c in picked), key=lambda p: p[0],
+                   reverse=m.group(1).lower() in ("later", "last"))
+    return [c for _, c in dated] if dated[0][0] != dated[1][0] else []
