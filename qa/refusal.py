@@ -294,6 +294,18 @@ def _yes_no_subject(c: Quote) -> Verdict | None:
     return None
 
 
+# "Was Sangaré ever released?": the passage must say it was done, not only that he was arrested.
+_YES_NO_PASSIVE = re.compile(r"^(?:was|were|is|are|has|have|had)\s+(?:[\w’'-]+\s+){1,6}?(?:(?:ever|already|yet|actually|"
+                             r"finally|eventually|been|later|subsequently|also)\s+)+([a-z]{4,}ed)\b", re.I)
+
+
+def _yes_no_done(c: Quote) -> Verdict | None:
+    asked = _YES_NO_PASSIVE.match(c.q.text)
+    if asked and not _matches(fold(asked.group(1)), c.scope_words, c.matcher, 0.5):
+        return Verdict(False, f"the passage does not say it was {asked.group(1)}", NOT_SAID_REPLY)
+    return None
+
+
 def _earlier(c: Quote) -> Verdict | None:
     # "…in the previous general election?" is not answered by this year's election.
     if _PREVIOUS.search(c.q.text) and not _PREVIOUS_SAID.search(c.scope) \
@@ -437,7 +449,7 @@ def _predicate(c: Quote) -> Verdict | None:
 # In order; the second group reads words by meaning, so only English questions with a word model.
 _ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named, _place_named,
                  _name_beside)
-_BY_WORDS = (_yes_no_subject, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
+_BY_WORDS = (_yes_no_subject, _yes_no_done, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
              _in_force, _outcome, _predicate)
 
 

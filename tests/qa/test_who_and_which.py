@@ -155,6 +155,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many of the 312 people detained after the May protests were charged?", "40"),
     ("How many disappearance cases did the Lisk Legal Centre count, as opposed to the commission?", "81"),  # a note
     ("How many people were hurt in the Orla Valley demolitions?", "Nine"),  # hurt = injured
+    ("Was Viktor Hale's death sentence ever commuted?", "commuted"),
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
@@ -172,6 +173,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "How many calls did the national helpline receive in 2024?",  # the figure is 2023's
     "How many women died from unsafe abortions in 2024?",  # "since 2021" is not 2024
     "How many people were killed in the Orla Valley demolitions?",  # injured, not killed
+    "was amadou kone ever released after his arrest in april",  # arrested, never said released
     "What did Mira Holt's commission conclude about the Abole killings?",  # submitted, never made public
     "How many of the 23 union members received the maximum 15-year sentence?",  # the range is no count
     "How many of the 120 protesters arrested at the port of Lisk were eventually charged?",  # arrests only
