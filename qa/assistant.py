@@ -24,7 +24,7 @@ from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
 from .compare import asks_order, order_events, order_options
 from .aliases import DocumentNames, acronyms
-from .question import analyse, clean_question, detect_language, unsupported_script
+from .question import analyse, clean_question, detect_language, event_words, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -332,7 +332,7 @@ class Assistant:
                                                                       if w not in STOPWORDS))))
         t1 = time.perf_counter()
         models = self._models_for(q.english)
-        qwords = content_words(q.text, self.meta_terms) if q.english else []
+        qwords = content_words(event_words(q.text), self.meta_terms) if q.english else []
         prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, *q.subject, q.focus, q.predicate, q.attribute) if w])) if self.matcher and qwords else None
         vectors = self.retriever.encode_query(query, models, also=prefetch)
         lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
@@ -401,6 +401,11 @@ class Assistant:
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
                 chosen = select(ordered, q, self.index, self.config.max_answer_sentences, ignore=self.meta_terms)
                 chosen.sort(key=lambda c: (c.passage_rank, c.row))
+                if q.wants_source and all(self.index.chunks[c.row].kind != "footnote" for c in chosen):
+                    # "Which statement is cited for Diawara's case?": the note the sentence cites is the answer.
+                    first = self.index.chunks[chosen[0].row]
+                    notes = self._note_rows(first.id, first.footnotes or self.index.chunks[chosen[0].passage_row].footnotes)
+                    chosen = chosen[:1] + [Candidate(r, r, chosen[0].passage_rank, chosen[0].score, True) for r in notes[:1]]
             else:
                 # What the sentence lacks may stand in the note it cites: a name or a figure in
                 # the title of the report it draws on.

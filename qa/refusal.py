@@ -12,7 +12,8 @@ from index import STOPWORDS, fold, stem, words
 from .answer_types import LEADS, ROLE_NOUN, COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
-from .question import LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION, QUANTITY, Question
+from .question import (LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION,
+                       QUANTITY, Question, event_words)
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -468,7 +469,7 @@ def coverage_verdict(q: Question, quoted: str, context: str, meta_terms: set[str
     """A last guard: almost no question word in the passage and a weak word-by-word match."""
     if not q.english or matcher is None:
         return Verdict(True)
-    qwords = content_words(q.text, meta_terms)
+    qwords = content_words(event_words(q.text), meta_terms)
     share, missing = coverage(qwords, context, matcher)
     if share < min_coverage:
         align = matcher.similarity(qwords, [w for w in words(quoted) if w not in STOPWORDS]).mean() if qwords else 1.0

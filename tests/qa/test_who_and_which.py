@@ -22,7 +22,7 @@ The legal aid group Fairhold was dissolved by the Supreme Court on 8 October in 
 
 The Ministry of Education closed 12 private schools, saying they lacked proper licences.
 
-A student, Pero Dahl, died in custody in March. Prosecutors closed the investigation into his death on 30 July. His father, Aron Dahl, brought a complaint against the closure before the city court. In September, a judge ordered the release of Ivo Lant. This was appealed by the prosecutor and he stayed in Ostra prison.
+A student, Pero Dahl, died in custody in March. Prosecutors closed the investigation into his death on 30 July. His father, Aron Dahl, brought a complaint against the closure before the city court. His brother, Emil Dahl, was released in June after three months in detention. In September, a judge ordered the release of Ivo Lant. This was appealed by the prosecutor and he stayed in Ostra prison.
 
 ## Laws
 
@@ -156,6 +156,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many disappearance cases did the Lisk Legal Centre count, as opposed to the commission?", "81"),  # a note
     ("How many people were hurt in the Orla Valley demolitions?", "Nine"),  # hurt = injured
     ("Was Viktor Hale's death sentence ever commuted?", "commuted"),
+    ("When was Emil Dahl let go?", "June"),  # "let go" = released
+    ("Which report is cited as the source for the commission's disappearance figures?", "annual report"),  # the note
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
