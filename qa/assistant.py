@@ -17,7 +17,7 @@ from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
 
 from .config import Config
-from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, scope_and_lead, select, with_antecedents
+from .extract import Candidate, ExtractWeights, antecedents, candidates, is_table_row, is_meta_name, scope_and_lead, select, with_antecedents
 from .answer_types import names_in, person_names
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
@@ -34,6 +34,9 @@ log = logging.getLogger("reportqa")
 FOLLOWUP_WEIGHTS = ExtractWeights(rank=2.0)
 EMPTY_REPLY = "Please type a question about the report."
 SCRIPT_REPLY = "I can't read that question: please ask in words (English, French, Spanish, Portuguese…)."
+
+
+_ANNOUNCES = re.compile(r"\b(?:table|list|chart|figures?) below\b|\bfollowing (?:table|list|figures)\b|:\s*$", re.I)
 
 
 def _margin(r) -> float:
@@ -389,7 +392,10 @@ class Assistant:
                      and (fold(n) in self.document_text or n.isupper() and n in self.spelled_out)
                      for form in (self._as_written(n), initials.get(fold(n))) if form] if q.english else []
             named = list(dict.fromkeys(named))  # any one form found is enough
-            near = [best] + [c for c in cands[1:8] if c.passage_row == best.passage_row
+            # "The table below shows…" is answered by the table it announces, the paragraph after it.
+            shown = _ANNOUNCES.search(self.index.chunks[best.row].text)
+            near = [best] + [c for c in cands[1:8] if (c.passage_row == best.passage_row or shown and
+                                                       self._follows(c.passage_row, best.passage_row))
                              and c.score >= best.score - self.config.runner_up_gap
                              # a runner-up must still be about whom the question names
                              and (not named or self._same_subject(c.row, best.row, named))]
@@ -461,6 +467,11 @@ class Assistant:
         prefix = chunk_id.split(":", 1)[0] + ":" if ":" in chunk_id and self.index.documents else ""
         return [self.index.by_id[f"{prefix}fn{n}"] for n in numbers if f"{prefix}fn{n}" in self.index.by_id]
 
+    def _follows(self, row: int, before: int) -> bool:
+        """Is paragraph ``row`` the one right after paragraph ``before``, in the same section?"""
+        a, b = self.index.chunks[before], self.index.chunks[row]
+        return a.section == b.section and b.paragraph == a.paragraph + 1
+
     def _same_subject(self, row: int, best_row: int, named: list[str]) -> bool:
         """Is the runner-up at ``row`` still about what the question names? It names it (or its
         pronoun's antecedent does), it follows the best sentence directly ("Days later, the bodies
@@ -499,6 +510,12 @@ class Assistant:
         if c.row != c.passage_row and self.index.children.get(passage.id, [None])[0] == c.row:
             # A paragraph's opening sentence may lean on the paragraph before ("the party's chair").
             text += " " + antecedents(c.row, self.index)
+        if is_table_row(passage.text) and c.passage_row > 0:
+            # A table's rows ("Marrow: 2022 410; …") count what the sentence before the table says
+            # ("the number of households evicted in each province").
+            before = self.index.chunks[c.passage_row - 1]
+            if before.section == passage.section and before.kind == "sentence":
+                text += " " + before.text
         if passage.kind == "footnote":
             text += " " + " ".join(self.index.chunks[r].text for r in self._citing(c.passage_row))
         return text

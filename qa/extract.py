@@ -28,6 +28,7 @@ class ExtractWeights:
     second_margin: float = 0.75  # quote the runner-up from the same paragraph when this close
     when: float = 1.0  # the question names a month: a sentence naming it gains, one naming only others loses
     event: float = 0.5  # a "when was X <done>" question: the sentence does not say it was done
+    table_row: float = 1.0  # a table row (read as "Marrow: 2022 410; 2023 560") whose label the question names
     advice: float = 1.0  # a recommendation restates a fact without giving it; quoted only when advice is asked
     role: float = 3.0  # the sentence names the asked role only under another rank ("deputy chair" for "chair")
     number: float = 0.5  # the sentence holds a number the question gives ("10 anos" -> "10 years"), in any language
@@ -105,6 +106,9 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
             when = w.when if named & asked_months else (-w.when if named else 0.0)
         numbered = w.number if asked_numbers and asked_numbers & set(_NUMBER.findall(text)) else 0.0
         clash = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
+        label = _ROW_LABEL.match(text)
+        if label and qwords & {fold(x) for x in words(label.group(1))}:
+            clash -= w.table_row
         if not wants_advice and any(_ADVICE_HEADING.search(h) for h in index.chunks[row].section):
             clash += w.advice
         if event and event not in {stem(x) for x in words(scope)}:
@@ -115,6 +119,13 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+# A table row as the index reads it: "Marrow: 2022 410; 2023 560; 2024 780."
+_ROW_LABEL = re.compile(r"^\W{0,2}([^:;.]{2,60}?)\W{0,2}:\s+\S+\s+\S+;")
+def is_table_row(text: str) -> bool:
+    """Is ``text`` a table row as the index reads it ("Marrow: 2022 410; 2023 560")?"""
+    return bool(_ROW_LABEL.match(text))
 
 
 # A note that is a reference: a quoted title, a link, or a title and a date and nothing more.

@@ -10,6 +10,7 @@ from typing import Callable
 from index import STOPWORDS, fold, stem, words
 
 from .answer_types import LEADS, ROLE_NOUN, COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
+from .extract import is_table_row
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import (LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION,
@@ -134,7 +135,9 @@ class Quote:
     # Read by several checks, worked out once per quote.
     @cached_property
     def scope_words(self) -> list[str]:
-        return list(words(self.scope))
+        # A table row ("Marrow: 2022 410") says what it counts in the table's heading and the
+        # sentence before it, both in its context.
+        return list(words(f"{self.scope} {self.context}" if is_table_row(self.text) else self.scope))
 
     @cached_property
     def question_names(self) -> set[str]:
@@ -375,6 +378,8 @@ def _counted(c: Quote) -> Verdict | None:
     if not q.focus:
         return None
     counted = [w for _, nouns, _ in found for w in nouns]
+    if is_table_row(c.text):  # a row's figures count what the table is of
+        counted += [w for w in c.scope_words if w not in STOPWORDS]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
         counted += c.scope_words
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".

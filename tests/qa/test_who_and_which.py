@@ -46,6 +46,15 @@ In July, soldiers killed at least 14 men in Abole village during a search operat
 
 In March, riot police used tear gas and rubber bullets on protesters in Ostra. Interior minister Ilse Marovec told parliament on 13 March that the police had "acted proportionately".
 
+## Evictions by province
+
+The table below shows the number of households forcibly evicted in each province, as documented by the Lisk Legal Centre.
+
+| Province | 2023 | 2024 |
+|---|---|---|
+| Orla | 120 | 200 |
+| Lisk | 80 | 95 |
+
 ## Writers
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
@@ -158,6 +167,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Was Viktor Hale's death sentence ever commuted?", "commuted"),
     ("When was Emil Dahl let go?", "June"),  # "let go" = released
     ("Which report is cited as the source for the commission's disappearance figures?", "annual report"),  # the note
+    ("How many households were evicted in Lisk province in 2023?", "80"),  # a table row, counted by the sentence before
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
 ])
@@ -176,6 +186,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "How many women died from unsafe abortions in 2024?",  # "since 2021" is not 2024
     "How many people were killed in the Orla Valley demolitions?",  # injured, not killed
     "was amadou kone ever released after his arrest in april",  # arrested, never said released
+    "How many schools were closed in Lisk province in 2023?",  # the table counts evictions
     "What did Mira Holt's commission conclude about the Abole killings?",  # submitted, never made public
     "How many of the 23 union members received the maximum 15-year sentence?",  # the range is no count
     "How many of the 120 protesters arrested at the port of Lisk were eventually charged?",  # arrests only
