@@ -13,7 +13,8 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few|"
                  "third|quarter|percent|per cent|majority|minority")
-_MONTH_SET = set(_MONTHS.split("|"))
+MONTHS = tuple(_MONTHS.split("|"))
+_MONTH_SET = set(MONTHS)
 _YEAR = r"\b(?:19|20)\d\d\b"
 _NUM = rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
 _QUANTITY = re.compile(rf"\d[\d,.]*\s*%|\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b", re.I)
@@ -228,6 +229,17 @@ def other_holder(asked: set[tuple[str, str]], text: str) -> bool:
     """``text`` names an asked role only under another rank ("deputy chair" for "chair")."""
     said = roles_in(text)
     return any(any(r == role and k != rank for k, r in said) and (rank, role) not in said for rank, role in asked)
+
+
+# A table row as the index reads it: "Marrow: 2022 410; 2023 560; 2024 780."
+_ROW_LABEL = re.compile(r"^\W{0,2}([^:;.]{2,60}?)\W{0,2}:\s+\S+\s+\S+;")
+
+
+def table_row_label(text: str) -> str:
+    """The label of ``text`` if it is a table row as the index reads it ("Marrow: 2022 410;
+    2023 560" -> "Marrow"), else ""."""
+    m = _ROW_LABEL.match(text)
+    return m.group(1) if m else ""
 
 
 # Kinds of quantity that count or measure something (a share does: "the economy shrank by 4%").

@@ -17,14 +17,14 @@ from index.loaders import checksum, read_bytes
 from index.vectorstore import open_store
 
 from .config import Config
-from .extract import Candidate, ExtractWeights, antecedents, candidates, is_table_row, is_meta_name, scope_and_lead, select, with_antecedents
-from .answer_types import names_in, person_names
+from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, scope_and_lead, select, with_antecedents
+from .answer_types import names_in, person_names, table_row_label
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
 from .compare import asks_order, order_events, order_options
 from .aliases import DocumentNames, acronyms
-from .question import analyse, clean_question, detect_language, event_words, unsupported_script
+from .question import analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -335,7 +335,7 @@ class Assistant:
                                                                       if w not in STOPWORDS))))
         t1 = time.perf_counter()
         models = self._models_for(q.english)
-        qwords = content_words(event_words(q.text), self.meta_terms) if q.english else []
+        qwords = content_words(q.events, self.meta_terms) if q.english else []
         prefetch = (lambda: self.matcher.prefetch([w for w in (*qwords, *q.subject, q.focus, q.predicate, q.attribute) if w])) if self.matcher and qwords else None
         vectors = self.retriever.encode_query(query, models, also=prefetch)
         lexical = " ".join(w for w in words(query) if w not in self.meta_terms)
@@ -378,8 +378,7 @@ class Assistant:
             # "Who was detained first?": both dated events, the one asked for first.
             year = re.search(r"\b(?:19|20)\d\d\b", self.title or "")
             year = int(year.group(0)) if year else 0
-            chosen = order_options(q.text, cands, self.index, year) \
-                or order_events(q.text, cands, self.index, self.matcher, year)
+            chosen = order_options(q, cands, self.index, year) or order_events(q, cands, self.index, self.matcher, year)
         if verdict is None and not chosen:
             # The quote must hold what was asked; if the best sentence does not, a runner-up
             # from the same passage may (the passage is right, the sentence was not).
@@ -510,7 +509,7 @@ class Assistant:
         if c.row != c.passage_row and self.index.children.get(passage.id, [None])[0] == c.row:
             # A paragraph's opening sentence may lean on the paragraph before ("the party's chair").
             text += " " + antecedents(c.row, self.index)
-        if is_table_row(passage.text) and c.passage_row > 0:
+        if table_row_label(passage.text) and c.passage_row > 0:
             # A table's rows ("Marrow: 2022 410; …") count what the sentence before the table says
             # ("the number of households evicted in each province").
             before = self.index.chunks[c.passage_row - 1]

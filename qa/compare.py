@@ -8,13 +8,11 @@ import re
 
 from index import STOPWORDS, SearchIndex, fold, stem, words
 
-from .answer_types import months_in, names_in, person_names
+from .answer_types import MONTHS as _MONTHS, months_in, names_in, person_names
 from .extract import Candidate, antecedents
 from .grounding import WordMatcher
-from .question import event_words
+from .question import Question
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 _ORDER_ASKED = re.compile(r"\b(?:who|which|whom)\b.*\b(first|earlier|earliest|sooner|later|last|latest|most recently)\b"
                           r"|\b(first|earlier|earliest|sooner|later|last|latest)\b.*\b(?:who|which|whom)\b", re.I)
 _TWO = re.compile(r"\bor\b|\b(?:two|both)\b|\bthe (?:other|two)\b", re.I)
@@ -50,11 +48,12 @@ def _when(sentence: str, year: int) -> tuple[int, int, int] | None:
     return int(y) if y else year, _MONTHS.index(month.lower()) + 1, day
 
 
-def order_events(question: str, cands: list[Candidate], index: SearchIndex, matcher: WordMatcher | None,
+def order_events(q: Question, cands: list[Candidate], index: SearchIndex, matcher: WordMatcher | None,
                  year: int, limit: int = 12) -> list[Candidate]:
     """The two best candidate sentences that each date the asked event for a different person,
     the one the question asks for (first or last) first; [] when there are not two."""
-    asked = _EVENT.search(event_words(question))
+    question = q.text
+    asked = _EVENT.search(q.events)
     event = [w for w in words(asked.group(1) if asked else question) if w not in STOPWORDS and w not in _NOT_EVENT
              and len(w) > 3 and not w[0].isdigit()]
     later = bool(re.search(r"\b(?:later|last|latest|most recently)\b", question, re.I))
@@ -102,11 +101,11 @@ def _head(option: str) -> str:
     return stem(fold(m.group(1))) if m else (stem(last[-1]) if last else "")
 
 
-def order_options(question: str, cands: list[Candidate], index: SearchIndex, year: int,
+def order_options(q: Question, cands: list[Candidate], index: SearchIndex, year: int,
                   limit: int = 20) -> list[Candidate]:
     """For "which came first: A or B?", the dated sentence that best tells A and the one that best
     tells B, the one asked for first; [] when either is missing or both are one sentence."""
-    m = _OPTIONS.search(question)
+    m = _OPTIONS.search(q.text)
     if not m:
         return []
     pool = [c for c in cands[:limit] if _when(index.chunks[c.row].text, year) is not None]

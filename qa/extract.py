@@ -8,9 +8,10 @@ import numpy as np
 
 from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
-from .answer_types import LEADS, ROLE_NOUN, has_day, has_type, months_in, names_in, other_holder, person_names, roles_in
+from .answer_types import (LEADS, ROLE_NOUN, has_day, has_type, months_in, names_in, other_holder, person_names, roles_in,
+                           table_row_label)
 from .grounding import WordMatcher
-from .question import ANY, PERSON_OR_ORG, Question, event_words
+from .question import ANY, PERSON_OR_ORG, Question
 from .retrieve import Retrieval
 
 
@@ -72,7 +73,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
     wants_advice = bool(_ADVICE_ASKED.search(q.text))
     # "When was the party chair arrested?": the date must be of an arrest, not of another event
     # of the same party.
-    event = _EVENT_ASKED.search(event_words(q.text))
+    event = _EVENT_ASKED.search(q.events)
     event = stem(fold(event.group(1))) if event else ""
     out = []
     for (row, prow, rank), s in zip(rows, srrf):
@@ -105,27 +106,20 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
             named = months_in(text)
             when = w.when if named & asked_months else (-w.when if named else 0.0)
         numbered = w.number if asked_numbers and asked_numbers & set(_NUMBER.findall(text)) else 0.0
-        clash = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
-        label = _ROW_LABEL.match(text)
-        if label and qwords & {fold(x) for x in words(label.group(1))}:
-            clash -= w.table_row
+        label = table_row_label(text)
+        named_row = w.table_row if label and qwords & {fold(x) for x in words(label)} else 0.0
+        # Signs the sentence is about something else: another holder of the role, advice, another event.
+        off = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
         if not wants_advice and any(_ADVICE_HEADING.search(h) for h in index.chunks[row].section):
-            clash += w.advice
-        if event and event not in {stem(x) for x in words(scope)}:
-            clash += w.event
+            off += w.advice
+        if event and event not in stems:
+            off += w.event
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align + numbered
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
-                 + w.mentions * min(mentions, 3) - source_penalty + when - clash)
+                 + w.mentions * min(mentions, 3) - source_penalty + when + named_row - off)
         out.append(Candidate(row, prow, rank, score, ok))
     out.sort(key=lambda c: -c.score)
     return out
-
-
-# A table row as the index reads it: "Marrow: 2022 410; 2023 560; 2024 780."
-_ROW_LABEL = re.compile(r"^\W{0,2}([^:;.]{2,60}?)\W{0,2}:\s+\S+\s+\S+;")
-def is_table_row(text: str) -> bool:
-    """Is ``text`` a table row as the index reads it ("Marrow: 2022 410; 2023 560")?"""
-    return bool(_ROW_LABEL.match(text))
 
 
 # A note that is a reference: a quoted title, a link, or a title and a date and nothing more.
@@ -139,7 +133,7 @@ _EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:ye
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 # "the party's chair" leans on the sentence that named the party.
 _OWNER_REFERENCE = re.compile(r"^(?:\W*\w+\W+){0,6}?the (?:party|group|organi[sz]ation|movement|union|association|company|"
-                              r"coalition|council|agency|network|body|network|newspaper|channel|station|government)['’]s\b", re.I)
+                              r"coalition|council|agency|network|body|newspaper|channel|station|government)['’]s\b", re.I)
 _PRONOUN_START = re.compile(r"^(?:\W*\w+\W+){0,6}?(?:he|she|they|him|her|them|his|their|its)\b", re.I)
 
 

@@ -118,6 +118,7 @@ class Question:
     future: bool = False  # asks what is yet to happen ("when will the next elections be held")
     wants_day: bool = False  # asks for a day, not a month ("on what exact date…")
     wants_person: bool = False  # names someone by role ("what was the name of the teenager…", "which judge…")
+    events: str = ""  # the text with events asked in a phrase put as one word ("found guilty" -> "convicted")
 
     @property
     def english(self) -> bool:
@@ -357,11 +358,15 @@ _PHRASAL_EVENTS = ((re.compile(r"\bfound guilty\b", re.I), "convicted"),
                    (re.compile(r"\bhanded down (?:a )?sentences?\b|\bjailed\b", re.I), "sentenced"))
 
 
-def event_words(text: str) -> str:
-    """``text`` with an event asked in a phrase put as the one word a report would use."""
-    for pattern, word in _PHRASAL_EVENTS:
+def _rewrite(text: str, table: tuple[tuple[re.Pattern, str], ...]) -> str:
+    for pattern, word in table:
         text = pattern.sub(word, text)
     return text
+
+
+def event_words(text: str) -> str:
+    """``text`` with an event asked in a phrase put as the one word a report would use."""
+    return _rewrite(text, _PHRASAL_EVENTS)
 
 
 # Chat shorthand read as the words a report uses ("how many ppl were killed").
@@ -371,9 +376,7 @@ _SHORTHAND = ((re.compile(r"\bppl\b", re.I), "people"), (re.compile(r"\bgovt?\b"
 
 
 def analyse(raw: str, max_chars: int = 2000) -> Question:
-    text = clean_question(raw, max_chars)
-    for pattern, word in _SHORTHAND:
-        text = pattern.sub(word, text)
+    text = _rewrite(clean_question(raw, max_chars), _SHORTHAND)
     events = event_words(text)
     language, kind = detect_language(text), answer_type(text)
     facility = _FACILITY.search(fold(text))
@@ -396,4 +399,5 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         wants_person=bool(_WANTS_PERSON.search(text) or _WHO_ROLE.search(text)),
         identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text) or _WHO_ROLE.search(text))
                                        or kind == PLACE and facility is not None),
+        events=events,
     )

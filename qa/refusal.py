@@ -9,12 +9,12 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import LEADS, ROLE_NOUN, COUNTING, MEASURE_UNITS, TIME_UNITS, age_owners, has_day, has_type, names_within, person_names, quantities
-from .extract import is_table_row
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
+                           person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
 from .question import (LIGHT_VERBS, PERSON_ROLES, AGE, ANY, CHARGE, DATE, DURATION, MONEY, PERSON_OR_ORG, PLACE, PROPORTION,
-                       QUANTITY, Question, event_words)
+                       QUANTITY, Question)
 
 INJECTION_REPLY = ("I only answer questions about the report, with quotes from it; "
                    "I can't follow other instructions or change what the report says.")
@@ -90,7 +90,6 @@ _ORDINAL_DIGITS = {"second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5
 _ORDINAL = re.compile(r"\b(?:came|come|comes|finished|placed|ranked|ranking)\s+(second|third|fourth|fifth)\b|\b(runner-up)\b", re.I)
 _MOVEMENT = re.compile(r"\b(?:refugees?|migrants?|asylum|displaced|returnees?|deport\w*|sent back|returned)\b", re.I)
 _FROM_PLACE = re.compile(r"\bfrom (?:neighbouring |neighboring |the )?((?:[A-Z][\w’'-]+ ?){1,3})")
-# "Who heads the Port Authority?" is answered by "its Director-General, Armand Roussel".
 # "Which judge…": the role asked must stand in the passage (not a party or a company: "which party"
 # is answered by "the New Homeland Movement").
 _ASKED_ROLE = re.compile(rf"\b(?:which|names? of (?:the|an?|this|that))\s+(?:[\w-]+\s+){{0,2}}?({PERSON_ROLES})s?\b", re.I)
@@ -137,7 +136,7 @@ class Quote:
     def scope_words(self) -> list[str]:
         # A table row ("Marrow: 2022 410") says what it counts in the table's heading and the
         # sentence before it, both in its context.
-        return list(words(f"{self.scope} {self.context}" if is_table_row(self.text) else self.scope))
+        return list(words(f"{self.scope} {self.context}" if table_row_label(self.text) else self.scope))
 
     @cached_property
     def question_names(self) -> set[str]:
@@ -192,9 +191,10 @@ def _place_named(c: Quote) -> Verdict | None:
 
 def _name_beside(c: Quote) -> Verdict | None:
     asked = _NAME_OF.search(c.q.text) if not c.q.wants_person else None
-    if asked and asked.group(1) is not None and not c.q.identify:
+    # "name of the X" (group 1) is checked for identifying questions; "what is X called" (group 2) always
+    if not asked or asked.group(1) is not None and not c.q.identify:
         return None
-    nouns = [w for w in (asked.group(1) if asked.group(1) is not None else asked.group(2)).split() if w not in STOPWORDS] if asked else []
+    nouns = [w for w in next(g for g in asked.groups() if g is not None).split() if w not in STOPWORDS]
     if not nouns:
         return None
     noun = stem(nouns[-1])
@@ -378,7 +378,7 @@ def _counted(c: Quote) -> Verdict | None:
     if not q.focus:
         return None
     counted = [w for _, nouns, _ in found for w in nouns]
-    if is_table_row(c.text):  # a row's figures count what the table is of
+    if table_row_label(c.text):  # a row's figures count what the table is of
         counted += [w for w in c.scope_words if w not in STOPWORDS]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
         counted += c.scope_words
@@ -474,7 +474,7 @@ def coverage_verdict(q: Question, quoted: str, context: str, meta_terms: set[str
     """A last guard: almost no question word in the passage and a weak word-by-word match."""
     if not q.english or matcher is None:
         return Verdict(True)
-    qwords = content_words(event_words(q.text), meta_terms)
+    qwords = content_words(q.events, meta_terms)
     share, missing = coverage(qwords, context, matcher)
     if share < min_coverage:
         align = matcher.similarity(qwords, [w for w in words(quoted) if w not in STOPWORDS]).mean() if qwords else 1.0
