@@ -34,7 +34,9 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"^(?:on |in |by |since )?(?:what|which) (?:exact |precise |specific )?(?:date|day|year|month)\b|^when\b", DATE),
     (r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat number\b"
      r"|\bdeath toll\b|\bcount\b|\bage\b", QUANTITY),
-    (r"\bwhen\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
+    # "when" asks a date unless it opens a clause of a question that asks something else:
+    # "what subject was he studying when he was killed?" ("…and when?" still asks one).
+    (r"^(?!(?:what|which|who|whom|whose|how|where|why)\b).*\bwhen\b|\band when\b|\bwhat (?:exact |precise )?(?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b|\bsince when\b"
      r"|\buntil what\b|\bon what date\b|\b(?:publication )?date\b", DATE),
     (r"\bwhere\b|\bwhich (?:region|village|town|city|prison|country|countries|place|district|area)\b"
      r"|\bin what (?:region|place|town|city)\b", PLACE),
@@ -233,7 +235,7 @@ LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "d
                 "begin", "began", "end", "ended", "first", "last", "found", "became", "become", "becomes", "remained",
                 "remains", "stayed", "served", "serves"}
 _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
-                "would", "can", "could", "currently", "really", "actually"}
+                "would", "can", "could", "must", "should", "shall", "may", "might", "currently", "really", "actually"}
 
 
 _GENERIC_ATTRIBUTES = {"name", "names", "number", "date", "year", "kind", "type", "role", "outcome", "result",
@@ -257,6 +259,11 @@ _FACILITY = re.compile(r"\b(?:which|what)\s+(?:[a-z-]+\s+)?(prisons?|jails?|hosp
                        r"courts?|courthouses?|mosques?|churches?|markets?|airports?|ports?|mines?)\b")
 
 
+_CATEGORY = re.compile(r"^(?:what|which) (?:[a-z-]+ )?(languages?|religions?|faiths?|ethnicit(?:y|ies)|nationalit(?:y|ies)|"
+                       r"professions?|occupations?|jobs?|subjects?|tribes?|clans?|degrees?|sports?) "
+                       r"(?:do|does|did|is|was|are|were|has|have|had)\b")
+
+
 def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
     """The property asked of something, which the quote must name: "what is the population of
     Timbuktu" -> "population"; "who is the president of Niger" -> "president"; for a sum of
@@ -268,6 +275,11 @@ def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
             return money.group(1)
     if facility:
         return facility.group(1)
+    # "what language do they speak", "which party does the mayor belong to": a kind of thing the
+    # quote must name (or name a sibling of, through the word matcher).
+    category = _CATEGORY.search(fold(text))
+    if category:
+        return category.group(1)
     # "who is the chief executive of …": the last word of a two-word title
     m = re.search(r"\b(?:what|who) (?:is|was|are|were) (?:the|its|their|his|her) (?:[a-z]+ )?([a-z]+) (?:of|for|in|at)\b", fold(text))
     # "what was the outcome of the appeal": the quote must be about the appeal.
@@ -297,6 +309,9 @@ def _subject(text: str) -> tuple[str, ...]:
     out = [w for w in m.group(1).split() if w not in STOPWORDS and w not in _QUESTION_WORDS
            and w not in LIGHT_VERBS and w not in _AUXILIARIES and w not in _ADVERBS and len(w) > 2
            and not _SOURCE.fullmatch(w)]
+    # "what day were the arrested politicians remanded": "arrested" says who, "remanded" what is dated
+    if len(out) >= 3 and out[0].endswith("ed") and any(w.endswith("ed") for w in out[2:]):
+        out = out[1:]
     return tuple(out[:2])
 
 
@@ -353,7 +368,8 @@ _WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their|[\w-]+['’]
 # Events asked in a phrase that reports say in one word: "found guilty" is "convicted".
 _PHRASAL_EVENTS = ((re.compile(r"\bfound guilty\b", re.I), "convicted"),
                    (re.compile(r"\b(?:taken into custody|picked up|rounded up)\b", re.I), "detained"),
-                   (re.compile(r"\b(?:let go|set free|freed)\b", re.I), "released"),
+                   (re.compile(r"\blet (?:(?:him|her|them|it) )?(?:go|out)\b|\bset (?:(?:him|her|them) )?free\b|\bfreed\b", re.I),
+                    "released"),
                    (re.compile(r"\bput on trial\b", re.I), "tried"),
                    (re.compile(r"\bhanded down (?:a )?sentences?\b|\bjailed\b", re.I), "sentenced"))
 

@@ -51,7 +51,9 @@ def unknown_names(q: Question, document_text: str, initials: Callable[[], str] |
                 or (len(f) > 4 and f.endswith("s") and re.search(rf"\b{re.escape(f[:-1])}\b", document_text) is not None)
                 or (demonym is not None and len(demonym.group(1)) >= 4
                     and re.search(rf"\b{re.escape(demonym.group(1))}", document_text) is not None)
-                or (initials is not None and name.isupper() and re.search(rf"\b{re.escape(f)}\b", initials()) is not None))
+                or (initials is not None and name.isupper() and re.search(rf"\b{re.escape(f)}\b", initials()) is not None)
+                # "Timbuktu-area villages", "Gao-region strikes": the name before a common word
+                or ("-" in name and name.split("-", 1)[1][:1].islower() and mentioned(name.split("-", 1)[0])))
     return [n for n in q.names if not _acronym(n) and len(n) > 2 and not mentioned(n)]
 
 
@@ -386,8 +388,16 @@ def _counted(c: Quote) -> Verdict | None:
     named_focus = any(fold(n) == q.focus for n in q.names)
     # "How much water…" is answered by "40 litres a day" in a passage about water, "how much
     # notice…" by "90 days' written notice".
-    measured = q.answer_type == QUANTITY and _matches(q.focus, c.scope_words, c.matcher, 1.01) and any(
-        nouns and nouns[0] in MEASURE_UNITS or kind == "duration" and "how much" in fold(q.text) for kind, nouns, _ in found)
+    # "How much warning must organisers give?" is answered by "notify the authorities 10 days in
+    # advance": a span of time stands for the notice it measures, in other words too.
+    measured = q.answer_type == QUANTITY and any(
+        nouns and nouns[0] in MEASURE_UNITS and _matches(q.focus, c.scope_words, c.matcher, 1.01)
+        or kind == "duration" and "how much" in fold(q.text) and _matches(q.focus, c.scope_words, c.matcher, 0.45)
+        for kind, nouns, _ in found)
+    # "How many smallholder farmers…" is answered by "20 smallholders": the noun's modifier, counted.
+    modifier = re.search(rf"\bhow many ([a-z]+) {re.escape(q.focus)}\b", fold(q.text))
+    if modifier and modifier.group(1) not in STOPWORDS and _matches(modifier.group(1), counted, c.matcher, 1.01):
+        measured = True
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
     asked_years = set(_ASKED_YEAR.findall(q.text))

@@ -32,9 +32,11 @@ On 22 June, parliament adopted a media law. The housing law requires 90 days' wr
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
 
+The Vell, herders of the northern plains, number about 5,000 and lost grazing land to the dam.
+
 ## Trials
 
-In September, the Special Court convicted 23 union members of "rebellion" and sentenced them to between eight and 15 years in prison. Police arrested 120 protesters at the port of Lisk in August. Of the 312 people detained after the May protests, 40 were charged with rioting.
+In September, the Special Court convicted 23 union members of "rebellion" and sentenced them to between eight and 15 years in prison. Police arrested 120 protesters at the port of Lisk in August. On 24 August, 100 of them were remanded in custody. Of the 312 people detained after the May protests, 40 were charged with rioting.
 
 ## Elections and courts
 
@@ -82,6 +84,10 @@ The Water Agency (WA) logged 63 complaints about supplies in 2024, more than in 
 ## Health
 
 A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, according to the Ministry of Health. Ministry officials attributed the outbreak to floodwater contaminating wells.
+
+## Land
+
+The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
 
 ## Recommendations
 
@@ -170,6 +176,13 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("How many households were evicted in Lisk province in 2023?", "80"),  # a table row, counted by the sentence before
     ("who heads the water agency", "Celia Marnoto"),  # the sentence naming its director, not its figures
     ("Which judge found the water company negligent?", "Hana Okonde"),  # a Justice is a judge
+    ("What language must classes in Sarn schools be taught in?", "Barrowan"),
+    ("Which party does Ivo Lant belong to?", "Green Union"),  # a union is the party the question means
+    ("How much warning must be given before an eviction?", "90 days"),  # warning ~ notice
+    ("How many smallholder farmers were killed in Dembo?", "20"),  # "20 smallholders"
+    ("what day were the arrested protesters remanded in custody?", "24 August"),  # remanded is dated, not arrested
+    ("and when did they let Emil Dahl out?", "June"),  # let out = released
+    ("Which judge found the Lisk-area water company negligent?", "Hana Okonde"),  # "Lisk-area" names Lisk
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -192,6 +205,8 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "How many of the 120 protesters arrested at the port of Lisk were eventually charged?",  # arrests only
     "What is the name of the Prosecutor General who closed the inquiry into the Abole killings?",  # an office only
     "What was voter turnout in Barrow's 2014 presidential election?",  # 2024's and 2019's only
+    "What language do the Vell people speak?",  # their numbers and land, no language
+    "What subject was Tomas Reyl studying when he was shot?",  # a student of no subject: "when" opens a clause
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
