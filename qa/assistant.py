@@ -348,9 +348,7 @@ class Assistant:
             models = tuple(vectors)
             r = self.retriever.search(query, vectors, lexical_query=lexical, wants_source=q.wants_source)
         t2 = time.perf_counter()
-        passages = [Passage(self.index.chunks[row].text, self.index.chunks[row].section,
-                            self.index.chunks[row].paragraph, round(score, 5), self.index.chunks[row].id)
-                    for row, score in r.ranked[:self.config.passages]]
+        passages = self._passages(r)
         sentence_score, already_said = None, ""
         if history_context:
             # The passage comes from question + context; the sentence must answer the question itself.
@@ -362,14 +360,21 @@ class Assistant:
         n_passages = 2 if history_context else self.config.candidate_passages
         cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
                            FOLLOWUP_WEIGHTS if history_context else None)
-        top_sim, min_sim = None, 0.0
-        # The topic floor of the model that first read the question: an escalation to a second
-        # model (a close call) must not swap in that model's stricter floor.
-        floors = self.config.min_topic_similarity
-        for key in [*self._models_for(q.english), *floors]:
-            if key in floors and key in r.dense and r.ranked:
-                top_sim, min_sim = float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages])), floors[key]
-                break
+        top_sim, min_sim = self._topic(q, r)
+        others = tuple(k for k in self.embedders if k not in r.dense)
+        if top_sim is not None and top_sim < min_sim and q.english and others and not history_context:
+            # Off topic to the first model: a paraphrase it misses ("putting off the national vote"
+            # for "postponed the elections") may still be on topic to the other; the question is
+            # refused only when no model finds it on topic.
+            vectors.update(self.retriever.encode_query(query, others))
+            second = self.retriever.search(query, vectors, lexical_query=lexical, wants_source=q.wants_source)
+            for key in others:
+                sim = self._top_similarity(second, key)
+                if sim is not None and key in self.config.min_topic_similarity and sim >= self.config.min_topic_similarity[key]:
+                    r, top_sim, min_sim = second, sim, self.config.min_topic_similarity[key]
+                    passages = self._passages(r)
+                    cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords, None)
+                    break
         verdict = question_verdict(q, document_text=self.document_text, initials=lambda: self.whole.initials,
                                    top_similarity=top_sim,
                                    min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)
@@ -434,6 +439,27 @@ class Assistant:
         citations = [self._citation(c.row) for c in chosen]
         return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
+
+    def _passages(self, r) -> list[Passage]:
+        return [Passage(self.index.chunks[row].text, self.index.chunks[row].section,
+                        self.index.chunks[row].paragraph, round(score, 5), self.index.chunks[row].id)
+                for row, score in r.ranked[:self.config.passages]]
+
+    def _top_similarity(self, r, key: str) -> float | None:
+        """Model ``key``'s best cosine over the passages ``r`` returns."""
+        if key not in r.dense or not r.ranked:
+            return None
+        return float(max(r.dense[key][row] for row, _ in r.ranked[:self.config.passages]))
+
+    def _topic(self, q, r) -> tuple[float | None, float]:
+        """(best cosine, floor) of the model that first read the question: an escalation to a
+        second model (a close call) must not swap in that model's stricter floor."""
+        floors = self.config.min_topic_similarity
+        for key in [*self._models_for(q.english), *floors]:
+            sim = self._top_similarity(r, key) if key in floors else None
+            if sim is not None:
+                return sim, floors[key]
+        return None, 0.0
 
     def _with_cited_note(self, q, c, named: list[str], history_context: str) -> list:
         """The sentence of candidate ``c`` and the footnotes it cites (its paragraph's, when it

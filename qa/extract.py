@@ -127,8 +127,10 @@ _REFERENCE_ONLY = re.compile(r"^\W*[“\"«]|https?://|www\.|↩|^[^.]{0,160},\s
 # "Recommendations": what should happen, not what did.
 _ADVICE_HEADING = re.compile(r"\brecommendations?\b|\bwhat (?:must|should) (?:be done|happen)\b|\bcalls? to action\b", re.I)
 _ADVICE_ASKED = re.compile(r"\brecommend\w*|\bcall(?:s|ed|ing)? (?:on|for|upon)\b|\burg\w+|\bshould\b|\bdemand\w*|\badvi[cs]\w*", re.I)
-_EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:year|month|day|date)) (?:was|were|had|has|have) "
-                          r"(?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)\s*\??$", re.I)
+_EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:year|month|day|date)"
+                          # "of what offence was the editor convicted?": the offence of a conviction, not of an arrest
+                          r"|(?:of |on |for |with )?(?:what|which) (?:[\w-]+ )?(?:offen[cs]es?|crimes?|charges?))"
+                          r" (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)(?: (?:of|with|for|on))?\s*\??$", re.I)
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 # "the party's chair" leans on the sentence that named the party.

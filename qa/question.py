@@ -362,7 +362,9 @@ _WANTS_PERSON = re.compile(rf"\b(?:which|names? of(?: the| an?| this| that)?)\s+
                            rf"(?:(?!(?:was|were|is|are|did|does|do|has|have|had|will|can)\b)[\w-]+\s+){{0,3}}?{_PERSON_NOUN}\b", re.I)
 _IDENTIFY = re.compile(r"\bwhich\b|\bwhat (?:is|was|are|were) (?:the )?names?\b|\bname (?:of|an?|the|one)\b", re.I)
 # "Who is the vice president of the party…": a role whose holder the answer must name.
-_WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their|[\w-]+['’]s) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b", re.I)
+_WHO_ROLE = re.compile(rf"^who (?:is|was|are|were) (?:the|its|their|[\w-]+['’]s) (?:[\w-]+\s+){{0,2}}?(?:{PERSON_ROLES})s?\b"
+                       # "who was the teenager who died…": a person the answer must name
+                       rf"|^who (?:is|was|are|were) the (?:[\w-]+\s+){{0,2}}?{_PERSON_NOUN} (?:who|that|whose|killed|shot|arrested)\b", re.I)
 
 
 # Events asked in a phrase that reports say in one word: "found guilty" is "convicted".

@@ -40,11 +40,13 @@ In September, the Special Court convicted 23 union members of "rebellion" and se
 
 ## Elections and courts
 
-The Commission on Missing Persons registered 63 new cases of enforced disappearance in 2024, compared with 58 in 2023.[^1] President Arno Vesk won a third term in February; official turnout was 41%, compared with 63% in the 2019 election. The Supreme Court commuted the death sentence of Viktor Hale, who was 17 at the time of the alleged offence, to 20 years in prison.
+The Commission on Missing Persons registered 63 new cases of enforced disappearance in 2024, compared with 58 in 2023.[^1] President Arno Vesk postponed the local elections scheduled for October, citing insecurity in the north. President Arno Vesk won a third term in February; official turnout was 41%, compared with 63% in the 2019 election. The Supreme Court commuted the death sentence of Viktor Hale, who was 17 at the time of the alleged offence, to 20 years in prison.
 
 ## Killings
 
 In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters. In August, the Prosecutor General's Office closed its inquiry into the Abole killings. A commission of inquiry led by retired judge Mira Holt submitted its report on the killings to the President in October, but the report had not been made public by the end of the year.
+
+In May, police fired on a crowd in Ostra. Two marchers, including 16-year-old Lina Serr, died of their wounds.
 
 In March, riot police used tear gas and rubber bullets on protesters in Ostra. Interior minister Ilse Marovec told parliament on 13 March that the police had "acted proportionately".
 
@@ -183,6 +185,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("what day were the arrested protesters remanded in custody?", "24 August"),  # remanded is dated, not arrested
     ("and when did they let Emil Dahl out?", "June"),  # let out = released
     ("Which judge found the Lisk-area water company negligent?", "Hana Okonde"),  # "Lisk-area" names Lisk
+    ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
+    ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
 def test_answers_worded_other_ways_are_found(barrow, question, expected):
     a = barrow.ask(question)
@@ -220,3 +224,30 @@ def test_a_recommendation_is_not_quoted_as_the_fact(barrow):
     assert not a.abstained and all("Recommendations" not in c.section for c in a.citations), a.text
     a = barrow.ask("What does the report recommend about the investigation into Pero Dahl's death?")
     assert not a.abstained and "reopen" in a.text, (a.reason, a.text)
+
+
+KORVIA = """# Korvia rights report 2024
+
+## Background
+
+President Tomas Hale, in power since 2012, postponed the general elections that had been scheduled for November, citing insecurity in the east. In March, parliament extended for a further 12 months the nationwide state of emergency first declared in 2021.
+
+The armed conflict between the army and the Eastern Front intensified after a ceasefire collapsed in May.
+
+## Freedom of expression
+
+On 3 February, the journalist Ana Ruel was arrested in Vesk after publishing an article on corruption. In July, a court convicted her of "spreading false news" and sentenced her to three years in prison.
+
+## Displacement
+
+More than 200,000 people remained internally displaced at the end of June, according to the UN.
+"""
+
+
+def test_a_paraphrase_one_model_finds_off_topic_is_asked_of_the_other(assistant_over):
+    # MiniLM puts "putting off the national vote" below its topic floor; e5 reads it as the
+    # postponed elections, so the question is answered rather than refused as off topic.
+    a = assistant_over("korvia.md", KORVIA).ask("What justification did the president give for putting off the national vote?")
+    assert not a.abstained and "insecurity in the east" in a.text, (a.reason, a.text)
+    off = assistant_over("korvia2.md", KORVIA).ask("Who won the football world cup?")
+    assert off.abstained and off.reason == "off topic", (off.reason, off.text)
