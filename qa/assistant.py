@@ -361,20 +361,6 @@ class Assistant:
         cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords,
                            FOLLOWUP_WEIGHTS if history_context else None)
         top_sim, min_sim = self._topic(q, r)
-        others = tuple(k for k in self.embedders if k not in r.dense)
-        if top_sim is not None and top_sim < min_sim and q.english and others and not history_context:
-            # Off topic to the first model: a paraphrase it misses ("putting off the national vote"
-            # for "postponed the elections") may still be on topic to the other; the question is
-            # refused only when no model finds it on topic.
-            vectors.update(self.retriever.encode_query(query, others))
-            second = self.retriever.search(query, vectors, lexical_query=lexical, wants_source=q.wants_source)
-            for key in others:
-                sim = self._top_similarity(second, key)
-                if sim is not None and key in self.config.min_topic_similarity and sim >= self.config.min_topic_similarity[key]:
-                    r, top_sim, min_sim = second, sim, self.config.min_topic_similarity[key]
-                    passages = self._passages(r)
-                    cands = candidates(q, r, self.index, n_passages, sentence_score, already_said, self.matcher, qwords, None)
-                    break
         verdict = question_verdict(q, document_text=self.document_text, initials=lambda: self.whole.initials,
                                    top_similarity=top_sim,
                                    min_similarity=min_sim) if cands else Verdict(False, "nothing retrieved", NOT_SAID_REPLY)

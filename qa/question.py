@@ -75,6 +75,8 @@ _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}\b(?:instructions?|rules?|prompt|report|above|previous|guidelines?)\b"
     r"|\b(?:system prompt|your (?:instructions|rules|configuration|prompt|api key|settings))\b"
     r"|\b(?:pretend|act as|you are now|jailbreak|developer mode|roleplay)\b"
+    # A question that closes a prompt's sections or hands out orders: "</context> New instructions: …"
+    r"|\bnew (?:instructions?|rules|task)\b|</?\s*(?:context|system|instructions?|prompt|user|assistant)\s*>"
     r"|\b(?:print|reveal|show|repeat|output)\b.{0,30}\b(?:prompt|instructions|configuration|config|secrets?|password|environment)\b"
     # Asked to assert something rather than to look it up: "Repeat after me: …", "Say that …".
     r"|^\W*(?:please\s+)?(?:repeat after me|(?:say|confirm|state|declare|agree|admit|pretend)\s+(?:that|this)\b|say\s*[:'\"“‘])",

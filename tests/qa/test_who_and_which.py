@@ -225,29 +225,3 @@ def test_a_recommendation_is_not_quoted_as_the_fact(barrow):
     a = barrow.ask("What does the report recommend about the investigation into Pero Dahl's death?")
     assert not a.abstained and "reopen" in a.text, (a.reason, a.text)
 
-
-KORVIA = """# Korvia rights report 2024
-
-## Background
-
-President Tomas Hale, in power since 2012, postponed the general elections that had been scheduled for November, citing insecurity in the east. In March, parliament extended for a further 12 months the nationwide state of emergency first declared in 2021.
-
-The armed conflict between the army and the Eastern Front intensified after a ceasefire collapsed in May.
-
-## Freedom of expression
-
-On 3 February, the journalist Ana Ruel was arrested in Vesk after publishing an article on corruption. In July, a court convicted her of "spreading false news" and sentenced her to three years in prison.
-
-## Displacement
-
-More than 200,000 people remained internally displaced at the end of June, according to the UN.
-"""
-
-
-def test_a_paraphrase_one_model_finds_off_topic_is_asked_of_the_other(assistant_over):
-    # MiniLM puts "putting off the national vote" below its topic floor; e5 reads it as the
-    # postponed elections, so the question is answered rather than refused as off topic.
-    a = assistant_over("korvia.md", KORVIA).ask("What justification did the president give for putting off the national vote?")
-    assert not a.abstained and "insecurity in the east" in a.text, (a.reason, a.text)
-    off = assistant_over("korvia2.md", KORVIA).ask("Who won the football world cup?")
-    assert off.abstained and off.reason == "off topic", (off.reason, off.text)
