@@ -112,7 +112,7 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
         off = w.role if asked_roles and other_holder(asked_roles, text) else 0.0
         if not wants_advice and any(_ADVICE_HEADING.search(h) for h in index.chunks[row].section):
             off += w.advice
-        if event and event not in stems:
+        if event and event not in stems and not (event in _CHARGED and _CHARGED & stems):
             off += w.event
         score = (w.sentence * float(s) + w.rank / (1 + rank) + w.lexical * lex + w.align * align + numbered
                  + (w.answer_type if ok and q.answer_type != ANY else 0.0)
@@ -131,6 +131,8 @@ _EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:ye
                           # "of what offence was the editor convicted?": the offence of a conviction, not of an arrest
                           r"|(?:of |on |for |with )?(?:what|which) (?:[\w-]+ )?(?:offen[cs]es?|crimes?|charges?))"
                           r" (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)(?: (?:of|with|for|on))?\s*\??$", re.I)
+# Being accused is said many ways: "accused of X" is answered by "charged with X".
+_CHARGED = {stem(w) for w in ("accused", "charged", "indicted", "prosecuted")}
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
 _NUMBER = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?![\w])")
 # "the party's chair" leans on the sentence that named the party.

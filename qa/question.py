@@ -182,6 +182,8 @@ _NOT_MEASURED = {"money", "time", "of", "did", "does", "do", "was", "is", "were"
                  "would", "can", "could", "longer", "more", "less", "further", "higher", "lower", "in", "for",
                  "the", "a", "an", "it", "they", "he", "she", "we", "you", "this", "that", "cash", "funding"}
 _GENERIC_COUNTED = {"people", "persons", "individuals"}
+_IRREGULAR_PARTICIPLES = {"found", "shot", "hit", "kept", "taken", "seen", "hurt", "struck", "caught", "beaten", "sent",
+                          "brought", "given", "sold", "told", "thrown", "hidden", "born", "buried", "freed"}
 _COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left", "lost", "went", "got", "lack",
                 "face", "fell", "took", "make", "made", "saw", "hold", "held", "own", "use", "receive", "get"}
 
@@ -201,6 +203,10 @@ def _focus(text: str) -> str:
             and not head.endswith("ed") else much.group(1)
     toks = re.findall(r"[\w'’-]+", text[m.end():])[:4]
     if not toks:
+        return ""
+    # "how many of them were found dead": them is counted, whoever the conversation says they are
+    if re.search(r"\bof (?:them|those|these)\b", m.group(0), re.I) and (
+            toks[0].endswith("ed") or toks[0].lower() in _COUNT_VERBS or toks[0].lower() in _IRREGULAR_PARTICIPLES):
         return ""
     word = toks[0]
     for i, tok in enumerate(toks[:-1]):
@@ -300,6 +306,10 @@ _ADVERBS = {"actually", "really", "finally", "eventually", "exactly", "ultimatel
             "formally", "precisely", "roughly", "approximately", "already", "again", "then", "later", "soon"}
 
 
+_NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
+                 "dozens", "hundred", "hundreds", "thousand", "thousands", "some", "several", "all", "both", "most", "many"}
+
+
 def _subject(text: str) -> tuple[str, ...]:
     """What a "when" question dates: "when were elections held" -> ("elections", "held")."""
     plain = re.sub(r"[^a-z0-9'-]+", " ", fold(text)) + " "
@@ -311,7 +321,9 @@ def _subject(text: str) -> tuple[str, ...]:
     out = [w for w in m.group(1).split() if w not in STOPWORDS and w not in _QUESTION_WORDS
            and w not in LIGHT_VERBS and w not in _AUXILIARIES and w not in _ADVERBS and len(w) > 2
            and not _SOURCE.fullmatch(w)]
-    # "what day were the arrested politicians remanded": "arrested" says who, "remanded" what is dated
+    # "what day were (ten of) the arrested politicians remanded": "arrested" says who, "remanded"
+    # what is dated; a count says how many, not what.
+    out = [w for w in out if w not in _NUMBER_WORDS and not w.replace(",", "").isdigit()]
     if len(out) >= 3 and out[0].endswith("ed") and any(w.endswith("ed") for w in out[2:]):
         out = out[1:]
     return tuple(out[:2])

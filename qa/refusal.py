@@ -450,6 +450,12 @@ _HARMS = ({"killed", "kill", "kills", "killing", "killings", "died", "die", "dea
           {"wounded", "wound", "wounding", "injured", "injure", "injuring", "injuries", "injury", "hurt"})
 
 
+_GAVE_FIGURES = re.compile(r"\b(?:provided|gave|supplied|released|published|issued|put out|compiled)\b.{0,20}"
+                           r"\b(?:figures?|data|statistics|numbers?|estimates?|toll|count)\b", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|reported|recorded|registered|documented|counted|estimated|according to|revealed|"
+                       r"announced|stated|logged)\b", re.I)
+
+
 def _predicate(c: Quote) -> Verdict | None:
     q = c.q
     harm = next((h for h in _HARMS if q.predicate in h), None)
@@ -457,6 +463,8 @@ def _predicate(c: Quote) -> Verdict | None:
         return Verdict(False, f"nobody in the passage was {q.predicate}", NOT_SAID_REPLY)
     leads = q.predicate in LEADS and bool(ROLE_NOUN.search(c.scope))
     leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
+    # "Who provided the figures on…" is answered by whoever "said 264,646 people were affected".
+    leads = leads or bool(_GAVE_FIGURES.search(q.text)) and bool(_REPORTED.search(c.scope))
     if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return None

@@ -185,6 +185,9 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("what day were the arrested protesters remanded in custody?", "24 August"),  # remanded is dated, not arrested
     ("and when did they let Emil Dahl out?", "June"),  # let out = released
     ("Which judge found the Lisk-area water company negligent?", "Hana Okonde"),  # "Lisk-area" names Lisk
+    ("When were 100 of the arrested protesters remanded in custody?", "24 August"),  # a count names no event
+    ("who provided the figures on cholera infections in the Lisk valley?", "Ministry of Health"),  # "according to"
+    ("What offence were the 40 detainees accused of?", "rioting"),  # accused = charged
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
@@ -225,3 +228,10 @@ def test_a_recommendation_is_not_quoted_as_the_fact(barrow):
     a = barrow.ask("What does the report recommend about the investigation into Pero Dahl's death?")
     assert not a.abstained and "reopen" in a.text, (a.reason, a.text)
 
+
+
+def test_them_counted_in_a_follow_up_is_whoever_the_conversation_means(barrow):
+    history = [{"role": "user", "content": "How many protesters were arrested at the port of Lisk?"},
+               {"role": "assistant", "content": "Police arrested 120 protesters at the port of Lisk in August."}]
+    a = barrow.ask("how many of them were remanded later", history)  # "remanded" is what happened, not who
+    assert not a.abstained and "100" in a.text, (a.reason, a.text)
