@@ -419,7 +419,8 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         answer_type=kind,
         terms=tuple(dict.fromkeys(stem(w) for w in content)),
         names=_names(text),
-        focus=_focus(text),
+        # A sum of money is checked by what it is (the attribute: fine, compensation), not counted.
+        focus=_focus(text) if kind != MONEY else "",
         predicate=_predicate(events),
         attribute=_attribute(text, kind, facility),
         subject=_subject(events),

@@ -32,8 +32,8 @@ class Verdict:
 
 
 def _acronym(word: str) -> bool:
-    # Short all-caps words are often common nouns (UAV, NGO, GDP) rather than names.
-    return word.isupper() and len(word) <= 3
+    # Short all-caps words are often common nouns (UAV, NGO, GDP; NGOs) rather than names.
+    return re.fullmatch(r"[A-Z]{2,3}s?", word) is not None
 
 
 def unknown_names(q: Question, document_text: str, initials: Callable[[], str] | None = None) -> list[str]:
@@ -456,6 +456,11 @@ _REPORTED = re.compile(r"\b(?:said|says|reported|recorded|registered|documented|
                        r"announced|stated|logged)\b", re.I)
 
 
+# A deal said from the other side: who bought is whom it was sold to.
+_CONVERSE = {"bought": "sold", "purchased": "sold", "acquired": "sold", "sold": "bought", "borrowed": "lent",
+             "lent": "borrowed", "rented": "leased", "hired": "employed"}
+
+
 def _predicate(c: Quote) -> Verdict | None:
     q = c.q
     harm = next((h for h in _HARMS if q.predicate in h), None)
@@ -465,6 +470,8 @@ def _predicate(c: Quote) -> Verdict | None:
     leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
     # "Who provided the figures on…" is answered by whoever "said 264,646 people were affected".
     leads = leads or bool(_GAVE_FIGURES.search(q.text)) and bool(_REPORTED.search(c.scope))
+    # "Who bought the land?" is answered by "the land was sold to …"
+    leads = leads or q.predicate in _CONVERSE and _matches(_CONVERSE[q.predicate], c.scope_words, c.matcher, 1.01)
     if q.predicate and " or " not in q.text and not leads and not _matches(q.predicate, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"nobody in the passage {q.predicate}", NOT_SAID_REPLY)
     return None

@@ -91,6 +91,10 @@ A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, accor
 
 The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
 
+## Land sales
+
+Families who lost their homes in the Orla Valley demolitions received a one-off payment of 3,000 korun each. In July, the cleared Orla land was sold to the Kell Mining Company.
+
 ## Recommendations
 
 The authorities should:
@@ -188,6 +192,9 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("When were 100 of the arrested protesters remanded in custody?", "24 August"),  # a count names no event
     ("who provided the figures on cholera infections in the Lisk valley?", "Ministry of Health"),  # "according to"
     ("What offence were the 40 detainees accused of?", "rioting"),  # accused = charged
+    ("Which NGOs were dissolved by the Supreme Court?", "Fairhold"),  # a plural acronym is a common noun
+    ("how much compensaton did each family in the Orla Valley get?", "3,000 korun"),  # a sum, not a count
+    ("Who bought the cleared land in the Orla Valley?", "Kell Mining Company"),  # sold to = bought
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
