@@ -428,7 +428,13 @@ def _attribute(c: Quote) -> Verdict | None:
 def _dated_subject(c: Quote) -> Verdict | None:
     q = c.q
     # A question about a source is answered by its footnote, a title that need not repeat the event.
-    if q.subject and not q.wants_source and not any(_matches(w, c.scope_words, c.matcher, 0.7) for w in q.subject):
+    said = c.scope_words
+    # "The law is scheduled to enter into force on 1 March 2025": "the law" is the one the
+    # paragraph has just named, so what the question calls it may stand in the passage.
+    definite = re.match(r"(?:The|This|That|These|Those) ([a-z]+)\b", c.text)
+    if definite and stem(definite.group(1)) in c.q.terms:
+        said = said + list(words(c.context))
+    if q.subject and not q.wants_source and not any(_matches(w, said, c.matcher, 0.7) for w in q.subject):
         return Verdict(False, f"the passage does not date {' '.join(q.subject)}", NOT_SAID_REPLY)
     return None
 

@@ -28,6 +28,8 @@ A student, Pero Dahl, died in custody in March. Prosecutors closed the investiga
 
 On 22 June, parliament adopted a media law. The housing law requires 90 days' written notice before any eviction. The 2019 peace accord between the government and the northern movements collapsed and fighting resumed.
 
+In May, parliament passed a foreign funding act requiring NGOs to disclose their donors. The act is due to enter into force on 1 March 2025.
+
 ## Evictions
 
 Police demolished 200 homes in the Orla Valley in May. Nine people were injured, including 71-year-old Mira Sten, who suffered a broken arm. Barrow, Ostra and Lisk formed an economic confederation in August.
@@ -195,6 +197,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Which NGOs were dissolved by the Supreme Court?", "Fairhold"),  # a plural acronym is a common noun
     ("how much compensaton did each family in the Orla Valley get?", "3,000 korun"),  # a sum, not a count
     ("Who bought the cleared land in the Orla Valley?", "Kell Mining Company"),  # sold to = bought
+    ("When does the foreign funding act take effect?", "1 March 2025"),  # "the act" is the one just named
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
