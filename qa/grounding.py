@@ -13,12 +13,15 @@ from index import STOPWORDS, Embedder, SearchIndex, fold, stem, words
 from .question import _ADVERBS, _QUESTION_WORDS
 
 # Words any question may carry that no passage needs to repeat ("when did they actually get out").
-_FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "now", "just"}
+_FILLER = _ADVERBS | {"get", "got", "gets", "getting", "so", "ok", "okay", "now", "just",
+                      # chat: "quick one pls", "hey, can you…"
+                      "pls", "plz", "please", "hey", "hi", "hello", "thanks", "thx", "quick", "quickly"}
 # Asking for an overview says nothing the passage must repeat: "summarize the main concerns…".
 _OVERVIEW = {"summarize", "summarise", "summary", "overview", "main", "key", "major", "principal", "highlight",
-             "highlights", "outline", "brief", "briefly", "overall", "general"}
+             "highlights", "outline", "brief", "briefly", "overall", "general", "nutshell", "recap", "rundown",
+             "gist", "sum"}
 _OVERVIEW_OF = {"concerns", "issues", "problems", "points", "findings", "themes", "topics", "takeaways", "raise",
-                "raises", "raised"}
+                "raises", "raised", "short", "situation", "picture", "state", "happening", "happened", "going", "things"}
 
 
 class WordMatcher:

@@ -224,17 +224,20 @@ def _name_beside(c: Quote) -> Verdict | None:
 
 # "What did the commission conclude?" is not answered by "it submitted its report" or "the
 # findings had not been published": the passage must give a decision or a finding.
-_OUTCOME_ASKED = re.compile(r"\bwhat (?:did|has|have|had|was|were) (?:[\w’'-]+ ){1,6}?(?:conclude|decide|rule|find|"
+_OUTCOME_ASKED = re.compile(r"\bwhat (?:did|has|have|had|was|were) (?:[\w’'-]+ ){1,12}?(?:conclude|decide|rule|find|"
                             r"determine|decided|concluded|ruled|found)\b|\b(?:outcome|verdict|findings?|conclusions?|"
                             r"ruling) (?:of|on|in)\b", re.I)
 _DECIDED = re.compile(r"\b(?:rul(?:ed|es|ing)|decid(?:ed|es)|upheld|uphold|overturned|dismissed|rejected|quashed|acquitted|"
                       r"convicted|found|finds|concluded|concludes|ordered|declared|sentenced|reduced|confirmed|granted|"
                       r"annulled|struck|blamed|attributed|recommended|awarded|cleared|freed|released|banned|dissolved|"
-                      r"determined|established|accepted|denied|refused|approved|suspended|upholding|guilty)\b", re.I)
+                      r"determined that|established that|accepted|denied|refused|approved|suspended|upholding|guilty)\b", re.I)
+# "its findings had not been made public by the end of the year" gives none.
+_NOT_PUBLISHED = re.compile(r"\b(?:findings|conclusions|report|results?|outcome)\b[^.;]{0,40}?\bnot (?:yet )?(?:been )?"
+                            r"(?:made public|published|released|disclosed|announced)\b", re.I)
 
 
 def _outcome(c: Quote) -> Verdict | None:
-    if _OUTCOME_ASKED.search(c.q.text) and not _DECIDED.search(c.scope):
+    if _OUTCOME_ASKED.search(c.q.text) and not _DECIDED.search(_NOT_PUBLISHED.sub(" ", c.scope)):
         return Verdict(False, "the passage gives no outcome", NOT_SAID_REPLY, lacks_answer=True)
     return None
 

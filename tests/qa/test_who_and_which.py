@@ -93,6 +93,10 @@ A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, accor
 
 The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
 
+## Inquiries
+
+In February, the government established a commission of inquiry into the Lisk valley cholera outbreak; its findings had not been made public by the end of the year.
+
 ## Land sales
 
 Families who lost their homes in the Orla Valley demolitions received a one-off payment of 3,000 korun each. In July, the cleared Orla land was sold to the Kell Mining Company.
@@ -224,6 +228,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "What was voter turnout in Barrow's 2014 presidential election?",  # 2024's and 2019's only
     "What language do the Vell people speak?",  # their numbers and land, no language
     "What subject was Tomas Reyl studying when he was shot?",  # a student of no subject: "when" opens a clause
+    "What did the government's commission of inquiry into the Lisk valley cholera outbreak conclude?",  # not published
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
