@@ -191,6 +191,11 @@ _COUNT_VERBS = {"live", "die", "need", "remain", "flee", "fled", "work", "left",
 def _focus(text: str) -> str:
     """What is being counted: "how many journalists…" -> "journalists"; a name before the noun
     is skipped ("how many AEEM leaders" -> "leaders"), a name alone is the noun ("how many Malians")."""
+    # "how many of the people affected by the floods were children": children are counted
+    part = re.search(r"\bhow many of (?:the|those|these) [^?]{3,60}? (?:were|was) ([a-z]+)\s*\??$", text, re.I)
+    if part and not part.group(1).endswith(("ed", "ing")) and part.group(1).lower() not in _IRREGULAR_PARTICIPLES \
+            and part.group(1).lower() not in STOPWORDS:
+        return fold(part.group(1))
     m = re.search(r"\bhow many\s+(?:more\s+|of (?:them|those|these)\s+(?:were\s+)?)?", text, re.I)
     if not m:
         # "how much land": what the amount is of (not "how much money/time", which have their own checks)

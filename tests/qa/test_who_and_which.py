@@ -69,7 +69,7 @@ In April, Amadou Kone, a lieutenant colonel in the gendarmerie, was arrested aft
 
 ## Women
 
-The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023. Sela said that at least nine women had died as a result of unsafe abortions since 2021.
+The national helpline for survivors of violence, which had received 9,000 calls in 2023, closed in March for lack of funds. The women's group Sela documented 143 femicides, up from 129 in 2023. Sela said that at least nine women had died as a result of unsafe abortions since 2021. Shelters took in 410 women in the first six months of the year.
 
 ## Media
 
@@ -92,6 +92,10 @@ A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, accor
 ## Land
 
 The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
+
+## Floods
+
+Floods in October affected 12,000 people in the Lisk valley.
 
 ## Inquiries
 
@@ -229,6 +233,9 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "What language do the Vell people speak?",  # their numbers and land, no language
     "What subject was Tomas Reyl studying when he was shot?",  # a student of no subject: "when" opens a clause
     "What did the government's commission of inquiry into the Lisk valley cholera outbreak conclude?",  # not published
+    "How many children were among the people injured in the Orla Valley demolitions?",  # nine people, no children
+    "how many of the people affected by the October floods were children",  # the whole, not the part
+    "How many women did shelters take in during the whole of 2024?",  # the first six months only
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
