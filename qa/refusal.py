@@ -406,7 +406,8 @@ def _counted(c: Quote) -> Verdict | None:
         measured = True
     # "How many children were among the people killed?": a part of those counted, named as such
     # (not "13 people", which the word model finds close to children).
-    if _AMONG.search(q.text):
+    if _AMONG.search(q.text) or q.focus in _KINDS_OF_PEOPLE:
+        # "how many women…" is not answered by "12,000 people": the count must name the kind
         counted = [w for w in counted if w not in _WHOLES]
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
@@ -430,6 +431,8 @@ def _counted(c: Quote) -> Verdict | None:
 
 
 _WHOLES = {"people", "persons", "individuals", "civilians", "residents", "villagers", "others", "victims", "inhabitants"}
+_KINDS_OF_PEOPLE = {"women", "men", "girls", "boys", "children", "minors", "teenagers", "adolescents", "babies", "infants",
+                    "elderly", "students", "pupils", "teachers", "journalists", "lawyers", "doctors", "nurses", "soldiers"}
 _AMONG = re.compile(r"\bhow many [a-z]+ (?:were|was) among\b|\bhow many of (?:the|those|these) [^?]{3,60}? (?:were|was) [a-z]+", re.I)
 # A whole year asked, a part of it counted.
 _WHOLE_PERIOD = re.compile(r"\b(?:at|by) the end of (?:the year|(?:19|20)\d\d|december)\b|\b(?:in )?the whole of\b"

@@ -236,6 +236,7 @@ def test_answers_worded_other_ways_are_found(barrow, question, expected):
     "How many children were among the people injured in the Orla Valley demolitions?",  # nine people, no children
     "how many of the people affected by the October floods were children",  # the whole, not the part
     "How many women did shelters take in during the whole of 2024?",  # the first six months only
+    "How many women were affected by the October floods in the Lisk valley?",  # 12,000 people, not women
     "What is the name of the shift supervisor who ignored the warnings about the roof?",  # nobody named
 ])
 def test_what_a_passage_leaves_unsaid_is_not_invented(barrow, question):
