@@ -8,7 +8,7 @@ import numpy as np
 
 from index import LEADING_REFERENCE, SearchIndex, fold, stem, terms, words
 
-from .answer_types import (LEADS, ROLE_NOUN, has_day, has_type, months_in, names_in, other_holder, person_names, roles_in,
+from .answer_types import (LEADS, NEGATION, ROLE_NOUN, has_day, has_type, months_in, names_in, other_holder, person_names, roles_in,
                            table_row_label)
 from .grounding import WordMatcher
 from .question import ANY, PERSON_OR_ORG, Question
@@ -131,6 +131,7 @@ _EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:ye
                           # "of what offence was the editor convicted?": the offence of a conviction, not of an arrest
                           r"|(?:of |on |for |with )?(?:what|which) (?:[\w-]+ )?(?:offen[cs]es?|crimes?|charges?))"
                           r" (?:was|were|had|has|have) (?:[\w’'-]+ ){1,6}?([a-z]{4,}ed)(?: (?:of|with|for|on))?\s*\??$", re.I)
+_YES_NO = re.compile(r"^(?:did|does|do|has|have|had|is|are|was|were|will|would|can|could)\b", re.I)
 # Being accused is said many ways: "accused of X" is answered by "charged with X".
 _CHARGED = {stem(w) for w in ("accused", "charged", "indicted", "prosecuted")}
 # A number standing alone (not "5th", not inside a word): "10", "11,300", "2.5".
@@ -202,6 +203,14 @@ def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentence
         if best.row in kids and kids.index(best.row) > 0:
             prev = kids[kids.index(best.row) - 1]
             return [Candidate(prev, best.passage_row, best.passage_rank, best.score, False), best]
+    if _YES_NO.match(q.text) and not NEGATION.search(text):
+        # "Has SOC paid the damages?": a sentence of the same paragraph saying it has not
+        # ("no compensation has been paid") is the answer the best sentence leads up to.
+        asked = set(q.terms)
+        for c in cands[1:8]:
+            other = index.chunks[c.row].text
+            if c.passage_row == best.passage_row and NEGATION.search(other) and asked & set(terms(other)):
+                return sorted([best, c], key=lambda x: x.row)
     if len(cands) > 1 and cands[1].passage_row == best.passage_row and best.score - cands[1].score < margin:
         return chosen + [cands[1]]
     if not q.names:

@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
                            person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
@@ -298,7 +298,9 @@ def _yes_no_subject(c: Quote) -> Verdict | None:
     # "Did the Privy Council uphold the ruling?" is not answered by the ruling alone, nor by
     # "announced an appeal to the Privy Council".
     light = verb in LIGHT_VERBS or verb in ("have", "has", "had", "get", "got", "own")
-    if c.lacks_subject(who) or not light and not _matches(verb, c.scope_words, c.matcher, 0.5):
+    # "Has SOC paid the damages?" is answered by "no compensation has been paid" in a paragraph about SOC.
+    denied = bool(NEGATION.search(c.text)) and fold(who) in fold(c.context)
+    if c.lacks_subject(who) and not denied or not light and not _matches(verb, c.scope_words, c.matcher, 0.5):
         return Verdict(False, f"the passage does not say that {who} {verb}", NOT_SAID_REPLY)
     return None
 

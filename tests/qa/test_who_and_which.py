@@ -93,6 +93,10 @@ A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, accor
 
 The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
 
+## Fishers
+
+In June, a court ordered the Lisk port authority to pay 2 million korun to evicted fishers. The authority appealed in July, and no compensation has been paid.
+
 ## Floods
 
 Floods in October affected 12,000 people in the Lisk valley.
@@ -206,6 +210,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("how much compensaton did each family in the Orla Valley get?", "3,000 korun"),  # a sum, not a count
     ("Who bought the cleared land in the Orla Valley?", "Kell Mining Company"),  # sold to = bought
     ("When does the foreign funding act take effect?", "1 March 2025"),  # "the act" is the one just named
+    ("Has the port authority paid the evicted fishers?", "no compensation has been paid"),  # the no, not just the order
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
