@@ -209,7 +209,10 @@ def select(cands: list[Candidate], q: Question, index: SearchIndex, max_sentence
         asked = set(q.terms)
         for c in cands[1:8]:
             other = index.chunks[c.row].text
-            if c.passage_row == best.passage_row and NEGATION.search(other) and asked & set(terms(other)):
+            # about the same thing (a word in common), or the very next sentence ("The accusations
+            # against him were not disclosed." after the arrest)
+            if c.passage_row == best.passage_row and NEGATION.search(other) and (
+                    asked & set(terms(other)) or c.row == best.row + 1):
                 return sorted([best, c], key=lambda x: x.row)
     if len(cands) > 1 and cands[1].passage_row == best.passage_row and best.score - cands[1].score < margin:
         return chosen + [cands[1]]

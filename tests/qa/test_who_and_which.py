@@ -65,7 +65,7 @@ The table below shows the number of households forcibly evicted in each province
 
 In March, economist Sara Veld was arrested over her book on the budget. In September, she was convicted of defamation and fined.
 
-In April, Amadou Kone, a lieutenant colonel in the gendarmerie, was arrested after publishing a book about abuses by the army.
+In April, Amadou Kone, a lieutenant colonel in the gendarmerie, was arrested after publishing a book about abuses by the army. The accusations against him were not disclosed.
 
 ## Women
 
@@ -211,6 +211,8 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Who bought the cleared land in the Orla Valley?", "Kell Mining Company"),  # sold to = bought
     ("When does the foreign funding act take effect?", "1 March 2025"),  # "the act" is the one just named
     ("Has the port authority paid the evicted fishers?", "no compensation has been paid"),  # the no, not just the order
+    ("were the charges against the gendarmerie officer who wrote about army abuses ever made public?", "not disclosed"),
+    ("when did the commission on missing persons put out its annual report?", "10 January 2025"),  # the note's date
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
