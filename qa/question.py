@@ -85,7 +85,8 @@ _TASK = re.compile(
     r"^\s*(?:please\s+)?(?:write|compose|draft|generate|create|make|translate|summari[sz]e (?:this|the following)|"
     r"tell me a (?:joke|story)|sing|play|code|implement|calculate|solve)\b", re.I)
 
-_SOURCE = re.compile(r"\b(?:statement|publish\w*|publication|press release|news release|put out|source|footnote|note|reference|cited|"
+_SOURCE = re.compile(r"\btitle of\b[^?]{0,40}?\b(?:report|briefing|statement|study|publication|press release|paper)\b|"
+                     r"\b(?:statement|publish\w*|publication|press release|news release|put out|source|footnote|note|reference|cited|"
                      r"headline|article|titled|appeal (?:published|issued)|public statement|call(?:ed|ing)? for)\b", re.I)
 
 _KNOWN_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL",

@@ -46,7 +46,7 @@ The Commission on Missing Persons registered 63 new cases of enforced disappeara
 
 ## Killings
 
-In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home. The army said those killed were rebel fighters. In August, the Prosecutor General's Office closed its inquiry into the Abole killings. A commission of inquiry led by retired judge Mira Holt submitted its report on the killings to the President in October, but the report had not been made public by the end of the year.
+In July, soldiers killed at least 14 men in Abole village during a search operation. Witnesses said the victims were shot at home.[^2] The army said those killed were rebel fighters. In August, the Prosecutor General's Office closed its inquiry into the Abole killings. A commission of inquiry led by retired judge Mira Holt submitted its report on the killings to the President in October, but the report had not been made public by the end of the year.
 
 In May, police fired on a crowd in Ostra. Two marchers, including 16-year-old Lina Serr, died of their wounds.
 
@@ -117,6 +117,8 @@ The authorities should:
 - release Nela Rusk and Ivo Lant.
 
 [^1]: Commission on Missing Persons, annual report, 10 January 2025. The Lisk Legal Centre, which compiled lists from relatives and lawyers, counted 81 cases over the same period.
+
+[^2]: Amnesty International, “They shot them at home”: Killings in Abole village, 2 December 2024.
 """
 
 
@@ -213,6 +215,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("Has the port authority paid the evicted fishers?", "no compensation has been paid"),  # the no, not just the order
     ("were the charges against the gendarmerie officer who wrote about army abuses ever made public?", "not disclosed"),
     ("when did the commission on missing persons put out its annual report?", "10 January 2025"),  # the note's date
+    ("whats the title of amnesty's report on the abole killings", "They shot them at home"),  # a title a note gives
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
