@@ -18,7 +18,7 @@ from index.vectorstore import open_store
 
 from .config import Config
 from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, scope_and_lead, select, with_antecedents
-from .answer_types import names_in, person_names, table_row_label
+from .answer_types import months_in, names_in, person_names, table_row_label
 from .followup import context_for, normalise_history
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
@@ -392,6 +392,21 @@ class Assistant:
             verdicts = [self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
                                           f"{self._context(c)} {history_context}") for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
+            if not passing and all(v.lacks_answer for v in verdicts):
+                # "How many arrests were there in Oskarby in July?": the table row the question
+                # names holds what the prose around the table does not.
+                asked = set(words(q.text))
+                for c in cands[1:8]:
+                    label = table_row_label(self.index.chunks[c.row].text)
+                    text = self.index.chunks[c.row].text
+                    if c in near or not label or not asked & {fold(w) for w in words(label)}:
+                        continue
+                    if months_in(q.text) - months_in(text):  # "in September": a column the table has
+                        break
+                    v = self._check_quote(q, c.row, text, named, f"{self._context(c)} {history_context}")
+                    if v.answerable:
+                        passing = [c]
+                    break
             if passing:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]

@@ -368,6 +368,9 @@ def _years_after(text: str, figure: str, stops: str = "") -> set[str]:
 def _counted(c: Quote) -> Verdict | None:
     q = c.q
     found = quantities(c.text)
+    if table_row_label(c.text):
+        # "Oska: May 3; June 11; July 44": under a table's month columns a number is a count, not a day
+        found = [("count" if kind == "date" else kind, nouns, t) for kind, nouns, t in found]
     if q.answer_type == QUANTITY:
         if q.focus not in TIME_UNITS and not any(kind in COUNTING for kind, _, _ in found):
             # "How many people died" is not answered by "On 12 June, a 34-year-old activist died".

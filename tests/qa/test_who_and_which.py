@@ -268,3 +268,33 @@ def test_them_counted_in_a_follow_up_is_whoever_the_conversation_means(barrow):
                {"role": "assistant", "content": "Police arrested 120 protesters at the port of Lisk in August."}]
     a = barrow.ask("how many of them were remanded later", history)  # "remanded" is what happened, not who
     assert not a.abstained and "100" in a.text, (a.reason, a.text)
+
+
+DISTRICTS = """# Basin arrests 2024
+
+## Arrests of protesters
+
+Police arrested protesters at road blockades and marches across the basin from May.
+
+**Table 1: Arrests of protesters by district and month, May–July 2024**
+
+| District | May | June | July |
+|---|---|---|---|
+| Kettle | 14 | 22 | 31 |
+| Oska | 3 | 11 | 44 |
+
+July saw the most arrests, with 75 across the basin, following the Oska events described below. At Oska central police station, 40 people were held in a cell built for 12.
+"""
+
+
+@pytest.fixture(scope="module")
+def districts(assistant_over):
+    return assistant_over("districts.md", DISTRICTS)
+
+
+def test_a_table_row_the_question_names_answers_what_the_prose_does_not(districts):
+    a = districts.ask("how many arrests were there in oska in july")
+    assert not a.abstained and "July 44" in a.text, (a.reason, a.text)
+    # a month the table has no column for is not answered by the row
+    b = districts.ask("How many people were arrested in Kettle in September?")
+    assert b.abstained, (b.reason, b.text)
