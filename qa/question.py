@@ -83,7 +83,10 @@ _INJECTION = re.compile(
     re.I | re.S)
 _TASK = re.compile(
     r"^\s*(?:please\s+)?(?:write|compose|draft|generate|create|make|translate|summari[sz]e (?:this|the following)|"
-    r"tell me a (?:joke|story)|sing|play|code|implement|calculate|solve)\b", re.I)
+    r"tell me a (?:joke|story)|sing|play|code|implement|calculate|solve)\b"
+    # small talk no report answers: the weather tomorrow, the time, the bot itself
+    r"|\b(?:weather|forecast)\b[^?]{0,40}\b(?:today|tomorrow|tomorow|tonight|this week(?:end)?|right now)\b"
+    r"|\bwhat time is it\b|\bhow are you\b|\bwho are you\b", re.I)
 
 _SOURCE = re.compile(r"\btitle of\b[^?]{0,40}?\b(?:report|briefing|statement|study|publication|press release|paper)\b|"
                      r"\b(?:statement|publish\w*|publication|press release|news release|put out|source|footnote|note|reference|cited|"
