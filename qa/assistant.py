@@ -392,6 +392,21 @@ class Assistant:
             verdicts = [self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
                                           f"{self._context(c)} {history_context}") for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
+            if not passing and verdicts and all(v.reason.startswith("the passage names no") for v in verdicts):
+                # "Which judge wrote a dissent?": every close sentence lacks the person asked for, who
+                # may be named further down the same paragraph ("…Justice Carla Demir wrote that…").
+                people = [n for n in person_names(q.text) if fold(n) in self.document_text]
+                for c in cands[1:12]:
+                    # about the person the question names, if it names one ("which party does Sankaré
+                    # belong to?" is not answered by a sentence on Dicko)
+                    if c in near or c.passage_row != best.passage_row or people and not any(
+                            fold(n) in fold(self.index.chunks[c.row].text) for n in people):
+                        continue
+                    v = self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
+                                          f"{self._context(c)} {history_context}")
+                    if v.answerable:
+                        passing = [c]
+                        break
             if not passing and all(v.lacks_answer for v in verdicts):
                 # "How many arrests were there in Oskarby in July?": the table row the question
                 # names holds what the prose around the table does not.

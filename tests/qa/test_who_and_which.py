@@ -93,6 +93,10 @@ A cholera outbreak in the Lisk valley infected 4,200 people and killed 61, accor
 
 The Sarn, a forest people numbering about 12,000, hold their land under customary tenure. Mayor Oda Fenn of Lisk ordered the clearing of Sarn farmland in May. Classes in Sarn schools must now be taught in Barrowan, the state language. A student, Tomas Reyl, was shot dead near Lisk university in March. Gunmen killed 20 smallholders in Dembo in June.
 
+## Media law challenge
+
+The Bar Association challenged the media law in February, arguing that it violated press freedom and the right to information. On 4 December the Constitutional Court upheld the law by five votes to four. In a dissenting opinion, Justice Carla Mott wrote that the law "silences the press".
+
 ## Fishers
 
 In June, a court ordered the Lisk port authority to pay 2 million korun to evicted fishers. The authority appealed in July, and no compensation has been paid.
@@ -216,6 +220,7 @@ def test_the_chair_is_not_the_deputy_chair(barrow):
     ("were the charges against the gendarmerie officer who wrote about army abuses ever made public?", "not disclosed"),
     ("when did the commission on missing persons put out its annual report?", "10 January 2025"),  # the note's date
     ("whats the title of amnesty's report on the abole killings", "They shot them at home"),  # a title a note gives
+    ("Which judge wrote a dissent when the challenge to the media law was rejected?", "Carla Mott"),  # further down
     ("Of what offence was the economist found guilty?", "defamation"),  # the conviction's offence, not the arrest
     ("Who was the teenager who died in the Ostra shooting?", "Lina Serr"),  # a person, not the shooting
 ])
