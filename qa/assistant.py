@@ -392,36 +392,8 @@ class Assistant:
             verdicts = [self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
                                           f"{self._context(c)} {history_context}") for c in near]
             passing = [c for c, v in zip(near, verdicts) if v.answerable]
-            if not passing and verdicts and all(v.reason.startswith("the passage names no") for v in verdicts):
-                # "Which judge wrote a dissent?": every close sentence lacks the person asked for, who
-                # may be named further down the same paragraph ("…Justice Carla Demir wrote that…").
-                people = [n for n in person_names(q.text) if fold(n) in self.document_text]
-                for c in cands[1:12]:
-                    # about the person the question names, if it names one ("which party does Sankaré
-                    # belong to?" is not answered by a sentence on Dicko)
-                    if c in near or c.passage_row != best.passage_row or people and not any(
-                            fold(n) in fold(self.index.chunks[c.row].text) for n in people):
-                        continue
-                    v = self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
-                                          f"{self._context(c)} {history_context}")
-                    if v.answerable:
-                        passing = [c]
-                        break
-            if not passing and all(v.lacks_answer for v in verdicts):
-                # "How many arrests were there in Oskarby in July?": the table row the question
-                # names holds what the prose around the table does not.
-                asked = set(words(q.text))
-                for c in cands[1:8]:
-                    label = table_row_label(self.index.chunks[c.row].text)
-                    text = self.index.chunks[c.row].text
-                    if c in near or not label or not asked & {fold(w) for w in words(label)}:
-                        continue
-                    if months_in(q.text) - months_in(text):  # "in September": a column the table has
-                        break
-                    v = self._check_quote(q, c.row, text, named, f"{self._context(c)} {history_context}")
-                    if v.answerable:
-                        passing = [c]
-                    break
+            if not passing and verdicts and all(v.lacks_answer for v in verdicts):
+                passing = self._further_down(q, cands, near, verdicts, named, history_context)
             if passing:
                 failed = {c.row for c, v in zip(near, verdicts) if not v.answerable}
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
@@ -455,6 +427,38 @@ class Assistant:
         citations = [self._citation(c.row) for c in chosen]
         return Answer(question=q.text, text=" ".join(c.text for c in citations), abstained=False, citations=citations,
                       passages=passages, timings_ms=timings)
+
+    def _further_down(self, q, cands: list, near: list, verdicts: list, named: list[str],
+                      history_context: str) -> list:
+        """When every close sentence lacks what was asked, a sentence that may hold it: further
+        down the best one's paragraph for a missing name, or the table row the question names."""
+        best = cands[0]
+
+        def passes(c) -> bool:
+            return self._check_quote(q, c.row, self.index.chunks[c.row].text, named,
+                                     f"{self._context(c)} {history_context}").answerable
+
+        if all(v.lacks_name for v in verdicts):
+            # "Which judge wrote a dissent?": "…Justice Carla Demir wrote that…" a few sentences on,
+            # about the person the question names, if any ("which party does Sankaré belong to?"
+            # is not answered by a sentence on Dicko).
+            people = [fold(n) for n in person_names(q.text) if fold(n) in self.document_text]
+            for c in cands[1:12]:
+                if c in near or c.passage_row != best.passage_row or people and not any(
+                        n in fold(self.index.chunks[c.row].text) for n in people):
+                    continue
+                if passes(c):
+                    return [c]
+        # "How many arrests were there in Oskarby in July?": the table row the question names holds
+        # what the prose around the table does not, unless a month asked is a column it lacks.
+        asked = set(words(q.text))
+        for c in cands[1:8]:
+            text = self.index.chunks[c.row].text
+            label = table_row_label(text)
+            if c in near or not label or not asked & {fold(w) for w in words(label)}:
+                continue
+            return [c] if not months_in(q.text) - months_in(text) and passes(c) else []
+        return []
 
     def _passages(self, r) -> list[Passage]:
         return [Passage(self.index.chunks[row].text, self.index.chunks[row].section,

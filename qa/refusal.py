@@ -29,6 +29,9 @@ class Verdict:
     message: str = ""
     # The quote lacks the thing asked for (a figure, a day, a name); a note it cites may hold it.
     lacks_answer: bool = False
+    # What it lacks is a name of the kind asked (no judge, no person, no place): a later sentence
+    # of the paragraph may give it.
+    lacks_name: bool = False
 
 
 def _acronym(word: str) -> bool:
@@ -187,7 +190,7 @@ def _answer_type(c: Quote) -> Verdict | None:
 def _place_named(c: Quote) -> Verdict | None:
     if c.q.answer_type == PLACE and _NAMED_PLACE.search(c.q.text) \
             and not any(fold(n) not in c.question_names and fold(n) not in c.title_words for n in names_within(c.text)):
-        return Verdict(False, "the passage names no place", NOT_SAID_REPLY, lacks_answer=True)
+        return Verdict(False, "the passage names no place", NOT_SAID_REPLY, lacks_answer=True, lacks_name=True)
     return None
 
 
@@ -275,18 +278,18 @@ def _named(c: Quote) -> Verdict | None:
                               for n in names_within(c.text, f"{c.context} {c.lead}")):
         # "Which investigating judge…" answered by "the investigating judge ordered…": the quote
         # repeats the description and names no one.
-        return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True)
+        return Verdict(False, "the passage names no one", NOT_SAID_REPLY, lacks_answer=True, lacks_name=True)
     role = _ASKED_ROLE.search(q.text) if q.identify else None
     # A general word is filled by a rank of its kind: "which officer" by "a lieutenant colonel".
     asked_role = fold(role.group(1)) if role else ""
     if role and not set(c.scope_words) & _ROLE_KINDS.get(asked_role, set()) \
             and not _matches(asked_role, c.scope_words, c.matcher, 0.75):
         # "Which judge presided over her trial?" is not answered by a sentence with no judge in it.
-        return Verdict(False, f"the passage names no {role.group(1)}", NOT_SAID_REPLY, lacks_answer=True)
+        return Verdict(False, f"the passage names no {role.group(1)}", NOT_SAID_REPLY, lacks_answer=True, lacks_name=True)
     if q.identify and q.wants_person and not any(any(fold(w) not in c.question_names for w in n.split())
                                                  for n in person_names(c.text) + person_names(c.lead)):
         # "What was the name of the teenager killed…" is not answered by the towns where it happened.
-        return Verdict(False, "the passage names no person", NOT_SAID_REPLY, lacks_answer=True)
+        return Verdict(False, "the passage names no person", NOT_SAID_REPLY, lacks_answer=True, lacks_name=True)
     return None
 
 
