@@ -292,8 +292,8 @@ def _attribute(text: str, kind: str, facility: re.Match | None) -> str:
             return money.group(1)
     if facility:
         return facility.group(1)
-    # "what language do they speak", "which party does the mayor belong to": a kind of thing the
-    # quote must name (or name a sibling of, through the word matcher).
+    # "what language do they speak", "what subject was he studying": a kind of thing the quote
+    # must name (or name a sibling of, through the word matcher).
     category = _CATEGORY.search(fold(text))
     if category:
         return category.group(1)
@@ -315,7 +315,7 @@ _ADVERBS = {"actually", "really", "finally", "eventually", "exactly", "ultimatel
             "formally", "precisely", "roughly", "approximately", "already", "again", "then", "later", "soon"}
 
 
-_NUMBER_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
+_COUNT_WORDS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen",
                  "dozens", "hundred", "hundreds", "thousand", "thousands", "some", "several", "all", "both", "most", "many"}
 
 
@@ -332,7 +332,7 @@ def _subject(text: str) -> tuple[str, ...]:
            and not _SOURCE.fullmatch(w)]
     # "what day were (ten of) the arrested politicians remanded": "arrested" says who, "remanded"
     # what is dated; a count says how many, not what.
-    out = [w for w in out if w not in _NUMBER_WORDS and not w.replace(",", "").isdigit()]
+    out = [w for w in out if w not in _COUNT_WORDS and not w.replace(",", "").isdigit()]
     if len(out) >= 3 and out[0].endswith("ed") and any(w.endswith("ed") for w in out[2:]):
         out = out[1:]
     return tuple(out[:2])

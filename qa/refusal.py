@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
                            person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
@@ -412,10 +412,9 @@ def _counted(c: Quote) -> Verdict | None:
     modifier = re.search(rf"\bhow many ([a-z]+) {re.escape(q.focus)}\b", fold(q.text))
     if modifier and modifier.group(1) not in STOPWORDS and _matches(modifier.group(1), counted, c.matcher, 1.01):
         measured = True
-    # "How many children were among the people killed?": a part of those counted, named as such
-    # (not "13 people", which the word model finds close to children).
+    # "How many children were among the people killed?" or "how many women…" is not answered by
+    # "13 people" (which the word model finds close to children): the count must name the kind.
     if _AMONG.search(q.text) or q.focus in _KINDS_OF_PEOPLE:
-        # "how many women…" is not answered by "12,000 people": the count must name the kind
         counted = [w for w in counted if w not in _WHOLES]
     if not measured and not _matches(q.focus, counted, c.matcher, 1.01 if named_focus else 0.5):
         return Verdict(False, f"nothing counts {q.focus}", NOT_SAID_REPLY, lacks_answer=True)
@@ -445,10 +444,9 @@ _AMONG = re.compile(r"\bhow many [a-z]+ (?:were|was) among\b|\bhow many of (?:th
 # A whole year asked, a part of it counted.
 _WHOLE_PERIOD = re.compile(r"\b(?:at|by) the end of (?:the year|(?:19|20)\d\d|december)\b|\b(?:in )?the whole of\b"
                            r"|\b(?:in|during|throughout) (?:the )?(?:entire|whole|full) (?:year|(?:19|20)\d\d)\b|\ball (?:of )?(?:19|20)\d\d\b", re.I)
-_PART_PERIOD = re.compile(r"\b(?:as of|as at|by) (?:\d{1,2} )?(?:january|february|march|april|may|june|july|august|september|october|november)\b"
-                          r"|\b(?:january|february|march|april|may|june|july|august|september|october|november) \d{1,2}\b(?=[^.]*\bas of\b)"
-                          r"|\bfirst (?:six|three|nine|half|quarter)\b|\bbetween january and (?:march|april|may|june|july|august|september|october)\b"
-                          r"|\b(?:first|second) half of\b", re.I)
+_BEFORE_DECEMBER = "|".join(MONTHS[:-1])
+_PART_PERIOD = re.compile(rf"\b(?:as of|as at|by) (?:\d{{1,2}} )?(?:{_BEFORE_DECEMBER})\b|\bfirst (?:six|three|nine|half|quarter)\b"
+                          rf"|\bbetween january and (?:{_BEFORE_DECEMBER})\b|\b(?:first|second) half of\b", re.I)
 
 
 def _attribute(c: Quote) -> Verdict | None:
