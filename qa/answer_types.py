@@ -202,9 +202,9 @@ def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
     return out
 
 
-# Units that measure an amount of a thing ("40 litres a day" measures water, counts no litres).
 # A sentence saying something did not happen (answers "has it happened?").
 NEGATION = re.compile(r"\b(?:not|no|never|nor|none|yet to|neither|without|refused to|failed to)\b|n['’]t\b", re.I)
+# Units that measure an amount of a thing ("40 litres a day" measures water, counts no litres).
 MEASURE_UNITS = {"litre", "litres", "liter", "liters", "tonne", "tonnes", "ton", "tons", "kg", "kilogram", "kilograms",
                  "km", "kilometre", "kilometres", "kilometer", "kilometers", "hectare", "hectares", "metre", "metres",
                  "meter", "meters", "gallon", "gallons", "barrel", "barrels", "megawatts", "mw", "acres", "acre",

@@ -371,7 +371,8 @@ def _years_after(text: str, figure: str, stops: str = "") -> set[str]:
 def _counted(c: Quote) -> Verdict | None:
     q = c.q
     found = quantities(c.text)
-    if table_row_label(c.text):
+    row = bool(table_row_label(c.text))
+    if row:
         # "Oska: May 3; June 11; July 44": under a table's month columns a number is a count, not a day
         found = [("count" if kind == "date" else kind, nouns, t) for kind, nouns, t in found]
     if q.answer_type == QUANTITY:
@@ -394,7 +395,7 @@ def _counted(c: Quote) -> Verdict | None:
     if not q.focus:
         return None
     counted = [w for _, nouns, _ in found for w in nouns]
-    if table_row_label(c.text):  # a row's figures count what the table is of
+    if row:  # a row's figures count what the table is of
         counted += [w for w in c.scope_words if w not in STOPWORDS]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
         counted += c.scope_words
