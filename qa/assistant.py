@@ -6,11 +6,12 @@ import re
 import threading
 import time
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from index import (STOPWORDS, Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document,
-                   load_embedder, load_index, stem, words)
+from index import (LEADING_REFERENCE, STOPWORDS, Embedder, IndexCorrupt, SearchIndex, build_index, fold, load_document,
+                   load_embedder, load_index, stem, terms, words)
 from index.collection import collection_dir, load_collection, read_collection_manifest
 from index.errors import ReportQAError
 from index.loaders import checksum, read_bytes
@@ -20,11 +21,12 @@ from .config import Config
 from .extract import Candidate, ExtractWeights, antecedents, candidates, is_meta_name, scope_and_lead, select, with_antecedents
 from .answer_types import months_in, names_in, person_names, table_row_label
 from .followup import context_for, normalise_history
+from .spelling import respell
 from .grounding import WordMatcher, content_words
 from .bridge import Hop, bridge_names, split_relative
 from .compare import asks_order, order_events, order_options
 from .aliases import DocumentNames, acronyms
-from .question import analyse, clean_question, detect_language, unsupported_script
+from .question import DATE, analyse, clean_question, detect_language, unsupported_script
 from .records import Answer, Citation, FootnoteRef, Passage
 from .refusal import NOT_SAID_REPLY, Verdict, coverage_verdict, meta_terms_for, question_verdict, quote_verdict
 from .retrieve import Retriever
@@ -104,6 +106,11 @@ _NO_QUOTES = str.maketrans("", "", "“”\"«»")
 _PUBLISHED = re.compile(r"[,.]?\s*(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})(?:,?\s+\d{4})?\W*$")
 
 
+# Words that ask for a source, which any note shares: "which report published…", "cited", "backs up".
+_SOURCE_TERMS = {stem(w) for w in ("report", "publication", "publish", "published", "cited", "source", "statement", "note",
+                                   "footnote", "reference", "back", "support", "put", "title", "document")}
+
+
 class Assistant:
     """Load once, then ``ask``. Thread-safe: one question is answered at a time per instance."""
 
@@ -139,6 +146,7 @@ class Assistant:
             self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
         self._whole = (self.title, self.meta_terms, self.document_text)
         self._doc_text: dict[int, DocumentNames] = {}
+        self._openings: dict[tuple[int, tuple[str, ...]], int] | None = None
         self._lock = threading.Lock()
         self.default_scope = self.resolve_documents(self.config.documents) if self.config.documents else None
         self.load_ms = (time.perf_counter() - t0) * 1000
@@ -194,6 +202,8 @@ class Assistant:
             return Answer(question="", text=EMPTY_REPLY, abstained=True, reason="empty question")
         if unsupported_script(text):
             return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
+        if detect_language(text) == "en":  # "arested" is the report's "arrested"
+            text = respell(text, self.vocabulary)
         scope = self.resolve_documents(documents) if documents else self.default_scope
         turns = normalise_history(history)
         with self._lock:
@@ -290,6 +300,11 @@ class Assistant:
             self._doc_text[doc] = DocumentNames(self.index.chunks[d["start"]:d["end"]])
         self.whole = self._doc_text[doc]
         self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The indexed documents' distinct content words (folded)."""
+        return frozenset(self.index.vocab)
 
     @property
     def document_title(self) -> str:
@@ -399,10 +414,16 @@ class Assistant:
                 ordered = passing + [c for c in cands if c not in passing and c.row not in failed]
                 chosen = select(ordered, q, self.index, self.config.max_answer_sentences, ignore=self.meta_terms)
                 chosen.sort(key=lambda c: (c.passage_rank, c.row))
+                if q.overview and not q.wants_source:
+                    chosen = self._overview(q, chosen, ordered)
                 if q.wants_source and all(self.index.chunks[c.row].kind != "footnote" for c in chosen):
                     # "Which statement is cited for Diawara's case?": the note the sentence cites is the answer.
                     first = self.index.chunks[chosen[0].row]
-                    notes = self._note_rows(first.id, first.footnotes or self.index.chunks[chosen[0].passage_row].footnotes)
+                    notes = self._note_rows(first.id, first.footnotes or self.index.chunks[chosen[0].passage_row].footnotes) or [
+                        # no marker in the paragraph (it stands on a list item below): a note retrieved
+                        # beside it that is about what was asked, not only a source
+                        c.row for c in cands[:5] if q.answer_type != DATE and self.index.chunks[c.row].kind == "footnote"
+                        and self._asked_terms(q) - _SOURCE_TERMS & set(terms(self.index.chunks[c.row].text))]
                     chosen = chosen[:1] + [Candidate(r, r, chosen[0].passage_rank, chosen[0].score, True) for r in notes[:1]]
             else:
                 # What the sentence lacks may stand in the note it cites: a name or a figure in
@@ -459,6 +480,70 @@ class Assistant:
                 continue
             return [c] if not months_in(q.text) - months_in(text) and passes(c) else []
         return []
+
+    def _overview(self, q, chosen: list, ordered: list) -> list:
+        """An overview shows the best sentence in its setting, three sentences at most. A sentence
+        that opens with "he" or "this" follows the one it leans on. A story about someone the question names goes on with the next sentence. Otherwise a sentence of
+        the document's summary is followed by the opening of the best-ranked section on the topic,
+        and a sentence further down a section is preceded by that section's opening, when that
+        opening or its heading shares a word with the question; else the next sentence follows."""
+        chunks = self.index.chunks
+        # an overview is told by the report's own sentences, not by the title of a source it cites
+        body = [c for c in chosen if chunks[c.row].kind == "sentence"] or [
+            c for c in ordered if chunks[c.row].kind == "sentence"][:1]
+        if not body:
+            return chosen
+        best = body[0]
+        kids = self.index.children.get(chunks[best.row].parent, [])
+        at = kids.index(best.row) if best.row in kids else len(kids)
+        asked = self._asked_terms(q)
+
+        def on_topic(row: int | None) -> bool:  # the sentence or its heading shares a word with the question
+            return row is not None and bool(asked & set(terms(f"{chunks[row].text} {' '.join(chunks[row].section)}")))
+
+        def heading_match(row: int) -> int:
+            return len(asked & set(terms(" ".join(chunks[row].section))))
+
+        first = self._opening(best.row)
+        summary = self._opening(self._doc_start(best.row))
+        paragraph = fold(chunks[best.passage_row].text)
+        asked_text = fold(q.text)
+        if LEADING_REFERENCE.match(chunks[best.row].text) and 0 < at < len(kids):
+            extra = [kids[at - 1]]  # "He was held for 11 days…" needs the sentence that says who
+        elif any(fold(n) in paragraph for n in q.names if not is_meta_name(n, self.meta_terms)) or any(
+                fold(n) in asked_text for n in person_names(chunks[best.passage_row].text)):
+            extra = kids[at + 1:at + 2]
+        elif first == summary:
+            openings = [o for c in ordered if chunks[c.row].kind == "sentence"
+                        and (o := self._opening(c.row)) not in (summary, None) and on_topic(o)]
+            extra = sorted(openings, key=heading_match, reverse=True)[:1]
+        elif first != best.row and on_topic(first):
+            extra = [first]
+        else:
+            extra = kids[at + 1:at + 2]
+        rows = [c.row for c in body]
+        added = [Candidate(r, best.passage_row, best.passage_rank, best.score, True) for r in extra if r not in rows]
+        return sorted(body + added, key=lambda c: (c.row != first, c.row))[:3]
+
+    def _asked_terms(self, q) -> set[str]:
+        """The question's terms but those of the document's title and file name, which every passage shares."""
+        return set(q.terms) - self.meta_terms - {stem(w) for w in self.meta_terms}
+
+    def _doc_start(self, row: int) -> int:
+        if self.index.doc_of_row is None:
+            return 0
+        return int(self.index.documents[int(self.index.doc_of_row[row])]["start"])
+
+    def _opening(self, row: int) -> int | None:
+        """The first sentence of the section chunk ``row`` stands in (of its own document)."""
+        if self._openings is None:
+            self._openings = {}
+            for i, c in enumerate(self.index.chunks):
+                if c.kind == "sentence":
+                    doc = -1 if self.index.doc_of_row is None else int(self.index.doc_of_row[i])
+                    self._openings.setdefault((doc, c.section), i)
+        doc = -1 if self.index.doc_of_row is None else int(self.index.doc_of_row[row])
+        return self._openings.get((doc, self.index.chunks[row].section))
 
     def _passages(self, r) -> list[Passage]:
         return [Passage(self.index.chunks[row].text, self.index.chunks[row].section,

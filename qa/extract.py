@@ -125,7 +125,8 @@ def candidates(q: Question, r: Retrieval, index: SearchIndex, n_passages: int,
 # A note that is a reference: a quoted title, a link, or a title and a date and nothing more.
 _REFERENCE_ONLY = re.compile(r"^\W*[“\"«]|https?://|www\.|↩|^[^.]{0,160},\s*(?:\d{1,2}\s+)?[A-Z][a-z]+\.?\s*(?:\d{1,2},?\s*)?(?:\d{4})?\.?\s*$")
 # "Recommendations": what should happen, not what did.
-_ADVICE_HEADING = re.compile(r"\brecommendations?\b|\bwhat (?:must|should) (?:be done|happen)\b|\bcalls? to action\b", re.I)
+_ADVICE_HEADING = re.compile(r"\brecommendations?\b|\bwhat (?:must|should|needs? to) (?:be done|happen|change)\b|\bcalls? to action\b",
+                             re.I)
 _ADVICE_ASKED = re.compile(r"\brecommend\w*|\bcall(?:s|ed|ing)? (?:on|for|upon)\b|\burg\w+|\bshould\b|\bdemand\w*|\badvi[cs]\w*", re.I)
 _EVENT_ASKED = re.compile(r"^(?:when|(?:in |on )?(?:what|which) (?:exact )?(?:year|month|day|date)"
                           # "of what offence was the editor convicted?": the offence of a conviction, not of an arrest

@@ -76,7 +76,9 @@ _INJECTION = re.compile(
     r"|\b(?:system prompt|your (?:instructions|rules|configuration|prompt|api key|settings))\b"
     r"|\b(?:pretend|act as|you are now|jailbreak|developer mode|roleplay)\b"
     # A question that closes a prompt's sections or hands out orders: "</context> New instructions: …"
-    r"|\bnew (?:instructions?|rules|task)\b|</?\s*(?:context|system|instructions?|prompt|user|assistant)\s*>"
+    # ("the new rules on demonstrations" is a question about a law, not an order)
+    r"|\bnew (?:instructions?|task)\b|\b(?:your|these|my|following) new rules\b|\bnew rules\s*[:\-]"
+    r"|</?\s*(?:context|system|instructions?|prompt|user|assistant)\s*>"
     r"|\b(?:print|reveal|show|repeat|output)\b.{0,30}\b(?:prompt|instructions|configuration|config|secrets?|password|environment)\b"
     # Asked to assert something rather than to look it up: "Repeat after me: …", "Say that …".
     r"|^\W*(?:please\s+)?(?:repeat after me|(?:say|confirm|state|declare|agree|admit|pretend)\s+(?:that|this)\b|say\s*[:'\"“‘])",
@@ -88,9 +90,20 @@ _TASK = re.compile(
     r"|\b(?:weather|forecast)\b[^?]{0,40}\b(?:today|tomorrow|tomorow|tonight|this week(?:end)?|right now)\b"
     r"|\bwhat time is it\b|\bhow are you\b|\bwho are you\b", re.I)
 
+# An overview of a topic: a few sentences in their setting answer it better than the single best one.
+_OVERVIEW = re.compile(
+    r"\b(?:overview|summar(?:y|ise|ize)|sum(?:s|med)? (?:it )?up|recap|rundown|gist|in (?:short|brief|a nutshell|general)|briefly)\b"
+    r"|\bwhat (?:does|did|do) (?:the |this |amnesty'?s? |its? )?(?:\w+ ){0,3}?(?:report|chapter|briefing|document|study|amnesty|it) "
+    r"(?:say|said|find|found|document|documented|conclude|concluded|report|reported) (?:about|on|regarding|concerning)\b"
+    r"|\bhow (?:were|was|are|is|have|has) (?:[\w'’-]+ ){1,8}?(?:been )?treated\b"
+    r"|\b(?:main|key|major) (?:human rights )?(?:concerns|issues|problems|findings|points)\b", re.I)
+
 _SOURCE = re.compile(r"\btitle of\b[^?]{0,40}?\b(?:report|briefing|statement|study|publication|press release|paper)\b|"
                      r"\b(?:statement|publish\w*|publication|press release|news release|put out|source|footnote|note|reference|cited|"
-                     r"headline|article|titled|appeal (?:published|issued)|public statement|call(?:ed|ing)? for)\b", re.I)
+                     r"headline|article|titled|appeal (?:published|issued)|public statement|call(?:ed|ing)? for)\b|"
+                     # "which report backs up the claim…"
+                     r"\bback(?:s|ed|ing)? (?:it |this |that |them )?up\b|\b(?:which|what) (?:\w+ )?(?:report|publication|study|briefing)"
+                     r" (?:is |was )?(?:backs?|supports?|documents?|shows?|cited|quoted|referenced)\b", re.I)
 
 _KNOWN_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "CJK", "HIRAGANA", "KATAKANA", "HANGUL",
                   "DEVANAGARI", "BENGALI", "THAI", "ARMENIAN", "GEORGIAN", "TAMIL", "TELUGU", "GUJARATI",
@@ -127,6 +140,7 @@ class Question:
     wants_day: bool = False  # asks for a day, not a month ("on what exact date…")
     wants_person: bool = False  # names someone by role ("what was the name of the teenager…", "which judge…")
     events: str = ""  # the text with events asked in a phrase put as one word ("found guilty" -> "convicted")
+    overview: bool = False  # asks for an overview of a topic, not one fact ("in a nutshell, how were unions treated?")
 
     @property
     def english(self) -> bool:
@@ -396,6 +410,8 @@ _PHRASAL_EVENTS = ((re.compile(r"\bfound guilty\b", re.I), "convicted"),
                    (re.compile(r"\blet (?:(?:him|her|them|it) )?(?:go|out)\b|\bset (?:(?:him|her|them) )?free\b|\bfreed\b", re.I),
                     "released"),
                    (re.compile(r"\bput on trial\b", re.I), "tried"),
+                   (re.compile(r"\bturn(?:s|ed|ing)? down\b", re.I), "rejected"),
+                   (re.compile(r"\b(?:become|became|becomes) (?:a )?law\b", re.I), "adopted"),
                    (re.compile(r"\bhanded down (?:a )?sentences?\b|\bjailed\b", re.I), "sentenced"))
 
 
@@ -442,4 +458,5 @@ def analyse(raw: str, max_chars: int = 2000) -> Question:
         identify=language == "en" and (kind == PERSON_OR_ORG and bool(_IDENTIFY.search(text) or _WHO_ROLE.search(text))
                                        or kind == PLACE and facility is not None),
         events=events,
+        overview=kind == ANY and bool(_OVERVIEW.search(text)),
     )

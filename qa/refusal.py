@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within,
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within, other_holder, roles_in,
                            person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
@@ -81,6 +81,12 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|scheduled|planned|plans?|expected|d
                      r"announced|by (?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "in 2023", "in the 2019 election", "in Ebrania's 2014 presidential election"
+# What a figure measures, when the question asks it without "how many": "what was the mortality ratio".
+_MEASURED = {"rate", "rates", "ratio", "level", "levels", "total", "figure", "figures", "amount", "population",
+             "turnout", "concentration", "concentrations", "price", "prices", "cost", "budget", "toll"}
+# The first figure of a sentence that is not a year, and a year that follows it before any comparison.
+_FIGURE = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d\b)\d[\d,.]*(?:%| per ?cent)?")
+_FIGURE_YEAR = re.compile(r"(?:(?!\b(?:up|down|from|than|compared|against|versus|while|whereas)\b)[^;.])*?\b(?:in|during|for|by)\s+((?:19|20)\d\d)\b")
 _ASKED_YEAR = re.compile(r"\b(?:in|during|for|of|throughout|by the end of)\s+(?:the\s+|[\w-]+['’]s\s+)?((?:19|20)\d\d)\b",
                          re.I)
 # "Did the Privy Council uphold…?": a yes/no question about what someone named did.
@@ -172,6 +178,31 @@ def _the_year_asked(c: Quote) -> Verdict | None:
     if asked and own and not asked & own and not any(y in f"{c.text} {c.context}" for y in asked):
         # "How many journalists were detained in 2023?" is not answered by "during the year" of a 2024 report.
         return Verdict(False, f"the passage is not about {', '.join(sorted(asked))}", NOT_SAID_REPLY)
+    return None
+
+
+def _another_year(c: Quote) -> Verdict | None:
+    # "What was the maternal mortality ratio in 2024?" is not answered by "212 deaths per 100,000
+    # live births in 2023": the sentence's figure is dated to another year ("143 femicides, up
+    # from 129 in 2023" dates only the figure it compares with).
+    asked = set(_ASKED_YEAR.findall(c.q.text))
+    if not asked or not (c.q.answer_type in (QUANTITY, PROPORTION, MONEY) or c.q.attribute
+                         or _MEASURED.intersection(words(c.q.text))):
+        return None
+    figure = _FIGURE.search(c.text)
+    dated = _FIGURE_YEAR.match(c.text, figure.end()) if figure else None
+    if dated and not asked & set(_YEAR.findall(c.text)):
+        return Verdict(False, f"the passage gives the figure for {dated.group(1)}, not {', '.join(sorted(asked))}",
+                       NOT_SAID_REPLY)
+    return None
+
+
+def _role_holder(c: Quote) -> Verdict | None:
+    # "Who is the mayor?" is not answered by the deputy mayor.
+    asked = roles_in(c.q.text) if c.q.answer_type == PERSON_OR_ORG else set()
+    if asked and other_holder(asked, c.text):
+        return Verdict(False, "the passage names another rank of the role asked", NOT_SAID_REPLY,
+                       lacks_answer=True, lacks_name=True)
     return None
 
 
@@ -450,8 +481,14 @@ _PART_PERIOD = re.compile(rf"\b(?:as of|as at|by) (?:\d{{1,2}} )?(?:{_BEFORE_DEC
                           rf"|\bbetween january and (?:{_BEFORE_DECEMBER})\b|\b(?:first|second) half of\b", re.I)
 
 
+# What makes good a loss is named many ways: "how much compensation" is answered by "a one-off payment of…".
+_REDRESS = {stem(w) for w in ("compensation", "compensated", "payment", "paid", "payout", "damages", "reparation",
+                               "reparations", "indemnity", "settlement", "award", "awarded")}
+
+
 def _attribute(c: Quote) -> Verdict | None:
-    if c.q.attribute and not _matches(c.q.attribute, c.scope_words, c.matcher, 0.6):
+    redress = c.q.answer_type == MONEY and stem(c.q.attribute) in _REDRESS and _REDRESS & {stem(w) for w in c.scope_words}
+    if c.q.attribute and not redress and not _matches(c.q.attribute, c.scope_words, c.matcher, 0.6):
         return Verdict(False, f"the passage gives no {c.q.attribute}", NOT_SAID_REPLY, lacks_answer=True)
     return None
 
@@ -515,7 +552,7 @@ def _predicate(c: Quote) -> Verdict | None:
 
 
 # In order; the second group reads words by meaning, so only English questions with a word model.
-_ANY_LANGUAGE = (_about_the_names, _the_year_asked, _answer_type, _whose_age, _to_come, _named, _place_named,
+_ANY_LANGUAGE = (_about_the_names, _the_year_asked, _another_year, _answer_type, _role_holder, _whose_age, _to_come, _named, _place_named,
                  _name_beside)
 _BY_WORDS = (_yes_no_subject, _yes_no_done, _what_subject_did, _earlier, _rank, _direction, _counted, _attribute, _dated_subject,
              _in_force, _outcome, _predicate)
