@@ -32,12 +32,13 @@ _PROPORTION = re.compile(r"\d\s*%|\bper ?cent\b|\bhalf\b|\b(?:a|one)[\s-](?:thir
                          r"nine|ten|twenty|hundred)\b|\bfor every\b|\bratio\b", re.I)
 _CURRENCY_WORDS = (r"francs?|cfa|xof|dollars?|euros?|usd|eur|pounds?|crowns?|kronor|krone|pesos?|rupees?|shillings?|"
                    r"naira|rand|cedis?|dinars?|dirhams?|riyals?|yuan|renminbi|yen|roubles?|rubles?|lir[ae]|liras|"
-                   r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?")
+                   r"reais|real|won|birr|kwacha|leones?|dalasis?|ouguiyas?|rupiah|ringgit|baht|dong|taka|hryvnias?|"
+                   r"marks?|korun[ay]?|zloty|forints?|lei|leva|manats?|tenge|lari|drams?|kunas?|denars?")
 _MONEY = re.compile(rf"[$€£¥₦₹₽]\s?\d|\b\d[\d,.]*\s*(?:million |billion |thousand |m |bn )?(?:[A-Z][a-z]+ )?(?:{_CURRENCY_WORDS})\b"
                     rf"|\b(?:cfa|xof|usd)\b", re.I)
 # An amount in a currency no list knows ("fined 5,000 quor", "a payment of 1,500 corvas"): a
 # number and a word after a word of payment.
-_MONEY_CONTEXT = re.compile(r"\b(?:fined?|fines|payments?|paid|pay|costs?|worth|compensation|salar(?:y|ies)|bail|fees?|"
+_MONEY_CONTEXT = re.compile(r"\b(?:fined?|fines|payments?|paid|pay|offer(?:ed|s)?|costs?|worth|compensation|salar(?:y|ies)|bail|fees?|"
                             r"grants?|loans?|price|sum|wages?|pensions?|allowances?|budget)\b(?:\s+[\w’'-]+){0,3}?"
                             r"\s+\d[\d,.]*\s+(?:million\s+|billion\s+|thousand\s+)?[a-z]{3,}\b", re.I)
 # An ISO 4217-style code before or after an amount ("ORC 64 million", "45 GHS"): capitals only.
@@ -59,7 +60,7 @@ _SAID = re.compile(rf"\b(?:said|says|saying|told|claimed|stated|explained|descri
                    rf"defended|justified|insisted|maintained|alleged|allegations?|denied|{_CAUSES})\b", re.I)
 _CHARGE = re.compile(r"\b(?:charg(?:e|es|ed|ing)|accus(?:ed|ation|ations|ing)|convict(?:ed|ion|ions)|guilty|acquitt\w*|"
                      r"indict\w*|prosecut\w*|offen[cs]es?|crimes? (?:of|against)|war crimes?)\b", re.I)
-_PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|detention|fined?|fines|penalt(?:y|ies)|"
+_PENALTY = re.compile(r"\b(?:sentenc(?:e|es|ed|ing)|imprison\w*|prison|jail\w*|fined?|fines|penalt(?:y|ies)|"
                       r"punish\w*|years?|months?|life|death|lashes|flogg\w*|community service|suspended|acquitt\w*)\b", re.I)
 _CAP = re.compile(r"(?<![\w'’])([A-ZÀ-Þ][\w'’\-]+)")
 _NOT_NAMES = set(_MONTHS.split("|")) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",

@@ -18,7 +18,9 @@ _TYPE_RULES: list[tuple[str, str]] = [
     (r"\bwhat (?:\w+ )?(?:proportion|percentage|share|fraction|percent)\b|\bhow much of\b|\bwhat part of\b", PROPORTION),
     (r"\bhow (?:much|large|big|high|great|heavy)\b.*\b(?:fine|fined|pay|paid|cost|costs|spen[dt]|worth|compensat\w*|"
      r"budget|money|price|salary|funding|fund|funds|grant|loan|debt|bail|ransom|allocat\w*|award\w*|invest\w*|financ\w*|"
-     r"revenues?|income|profits?|donat\w*|earn\w*|raised?|lend|lent|borrow\w*)\b", MONEY),
+     r"revenues?|income|profits?|donat\w*|earn\w*|raised?|lend|lent|borrow\w*)\b"
+     # a sum asked by what it is: "what payout per family did the city propose?"
+     r"|^(?:what|which) (?:\w+ )?(?:payouts?|sums?|ransom|bail|salary|wages?|fines?)\b(?! (?:of|for) (?:the )?(?:law|decree))", MONEY),
     (r"\bhow old\b|\bwhat (?:is|was) (?:the |his |her |their )?age\b|\bat what age\b", AGE),
     # Asked why, or how something was explained, before any count: "how did officials explain the death…?"
     # How someone explained a thing: what they said, claimed or blamed it on.
@@ -46,11 +48,14 @@ _TYPE_RULES: list[tuple[str, str]] = [
     # The offence someone was accused of, charged with or convicted of (legal and rights reports).
     (r"\b(?:what|which)\s+(?:\w+\s+)?(?:accusations?|charges?|crimes?|offen[cs]es?|allegations?)\b"
      r"|\b(?:accused|charged|convicted|guilty|suspected)\s+(?:\w+\s+)?(?:of|with)\s*\?", CHARGE),
-    (r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:[\w-]+ ){0,2}(?:organi[sz]ations?|groups?|agency|agencies|body|bodies|ngos?|"
+    # "who" asks unless it opens a clause of a question that asks something else: "what payout did
+    # the city offer people whose homes were bulldozed?"
+    (r"^(?!(?:what|which|how|when|where|why)\b).*\b(?:who|whom|whose)\b|^(?:what|which) (?:is|was|are|were) (?:who|whose)\b"
+     r"|\bwhich (?:[\w-]+ ){0,2}(?:organi[sz]ations?|groups?|agency|agencies|body|bodies|ngos?|"
      r"part(?:y|ies)|politicians?|person|people|man|woman|men|women|court|judge|officials?|ministers?|ministry|officers?|"
      r"leaders?|members?|journalists?|activists?|president|commanders?|prosecutors?|lawyers?|compan(?:y|ies)|firms?|"
      r"authorit(?:y|ies)|institutions?|militia|movements?|coalitions?|unions?|associations?)\b"
-     r"|\bname (?:an?|the|one)\b|\bwhat (?:is|was|are|were) (?:the )?names? of\b|^names? of (?:the|an?|this|that)\b", PERSON_OR_ORG),
+     r"|\bname (?:an?|the|one)\b|\bwhat(?:['’]?s| is| was| are| were) (?:the )?names? of\b|^names? of (?:the|an?|this|that)\b", PERSON_OR_ORG),
     # Typed as keywords, "drone strike Douna deaths" asks a count; a question put in words says
     # what it asks ("who challenged the inquiry into his death?", "what does the report recommend…").
     (r"^(?!(?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|has|have|had)\b)"
@@ -264,7 +269,7 @@ LIGHT_VERBS = {"carried", "carry", "carries", "made", "make", "makes", "did", "d
                 "committed", "commit", "perpetrated", "caused", "cause", "else", "exactly", "mentioned", "said", "says",
                 "held", "hold", "happen", "happened", "happens", "occur", "occurred", "place", "start", "started",
                 "begin", "began", "end", "ended", "first", "last", "found", "became", "become", "becomes", "remained",
-                "remains", "stayed", "served", "serves"}
+                "remains", "stayed", "served", "serves", "going", "went", "gone"}
 _AUXILIARIES = {"was", "is", "are", "were", "has", "have", "had", "been", "being", "did", "does", "do", "will",
                 "would", "can", "could", "must", "should", "shall", "may", "might", "currently", "really", "actually"}
 

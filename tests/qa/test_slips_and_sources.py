@@ -1,10 +1,11 @@
-"""Typing slips, questions that sound like orders but are not, figures of another year, another
-rank of a role, and the note that backs a claim when the paragraph carries no marker."""
+"""Typing slips, questions that sound like orders but are not, what a question asks when a clause
+inside it opens with "who", figures of another year, another rank of a role, and the note that
+backs a claim when the paragraph carries no marker."""
 from __future__ import annotations
 
 import pytest
 
-from qa.question import analyse
+from qa.question import MONEY, PERSON_OR_ORG, analyse
 from qa.spelling import respell
 
 ORVANIA = """# Orvania rights report 2024
@@ -18,6 +19,10 @@ On 9 March, police in Kessa arrested 214 protesters, including 19 children. Unde
 ## Officials
 
 Mara Vell, 49, the city's Deputy Mayor for Housing, defended the evictions.
+
+Journalist Ana Rusk was arrested on 2 May. She spent 23 days in pre-trial detention before being released on bail of 500 marks. Her trial was postponed twice.
+
+The World Food Programme estimated that 1.2 million people were facing acute food insecurity by October.
 
 ## Health
 
@@ -39,6 +44,8 @@ Amnesty International interviewed 40 migrant workers on the Kessa port project. 
 ## Evictions
 
 Evicted families who accepted the city's compensation offer received a one-off payment of 4,000 marks each.
+
+Bulldozers demolished 300 homes by the river in Kessa in August. The city offered 900 marks per household to families whose homes were destroyed.
 
 ## What must change
 
@@ -107,3 +114,29 @@ def test_the_note_that_backs_a_claim_is_quoted_when_the_paragraph_has_no_marker(
 def test_what_must_change_is_advice_not_the_fact(orvania):
     a = orvania.ask("How much compensation did each evicted family get?")
     assert not a.abstained and "4,000 marks" in a.text, (a.reason, a.text)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What payout per family did the city offer people whose homes were bulldozed?", MONEY),
+    ("What fine did the court impose on the company?", MONEY),
+    ("What's the name of the minister who tabled the bill?", PERSON_OR_ORG),
+    ("Which party does the man who was arrested belong to?", PERSON_OR_ORG),
+    ("who chaired the inquiry?", PERSON_OR_ORG),
+])
+def test_who_inside_a_clause_does_not_decide_what_is_asked(question, kind):
+    assert analyse(question).answer_type == kind
+
+
+def test_a_sum_asked_by_what_it_is_is_answered_with_the_sum(orvania):
+    a = orvania.ask("What payout per household did the city offer to families whose homes were destroyed by the river?")
+    assert not a.abstained and "900 marks" in a.text, (a.reason, a.text)
+
+
+def test_pre_trial_detention_is_not_a_sentence(orvania):
+    a = orvania.ask("What sentence did Ana Rusk get at the end of her trial?")
+    assert a.abstained, a.text
+
+
+def test_going_is_not_the_event_asked(orvania):
+    a = orvania.ask("According to the UN food agency, how many people were going hungry by October?")
+    assert not a.abstained and "1.2 million" in a.text, (a.reason, a.text)
