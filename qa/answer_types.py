@@ -215,6 +215,21 @@ MEASURE_UNITS = {"litre", "litres", "liter", "liters", "tonne", "tonnes", "ton",
 # "Who heads the agency?" is answered by the sentence naming its director.
 LEADS = {"heads", "head", "headed", "leads", "lead", "led", "runs", "ran", "chairs", "chaired", "directs", "directed",
          "manages", "managed", "presides", "presided"}
+# The roles that say a leading verb: "who chairs the commission?" is answered by its chair, not by
+# the President who set it up.
+_LEAD_ROLES = ((("chair",), r"chair\w*|lead\w*|led|head\w*"),
+               (("head", "lead", "led"), r"head\w*|lead\w*|led|chief|director|chair\w*|coordinator"),
+               (("run", "ran", "manag"), r"r[au]n\w*|manag\w*|head\w*|chief|director|executive|ceo|chair\w*"),
+               (("direct",), r"direct\w*|head\w*|chief"),
+               (("presid",), r"presid\w*|chair\w*"))
+
+
+def leader_named(verb: str, text: str) -> bool:
+    """``text`` names the role that ``verb`` (one of LEADS) asks about: a chair for "chairs"."""
+    roles = next((r for stems, r in _LEAD_ROLES if verb.startswith(stems)), None)
+    return bool(roles and re.search(rf"\b(?:{roles})\b", text, re.I))
+
+
 ROLE_NOUN = re.compile(r"\b(?:director|head|chair(?:man|woman|person)?|president|chief|leader|secretary|commissioner|"
                        r"governor|coordinator|executive|ceo|manager|minister|mayor|presiding)\b", re.I)
 

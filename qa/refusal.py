@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, names_within, other_holder, roles_in,
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, leader_named, months_in, names_within, other_holder, roles_in,
                            person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
@@ -423,6 +423,14 @@ def _counted(c: Quote) -> Verdict | None:
         if _WHOLE_PERIOD.search(q.text) and _PART_PERIOD.search(c.text):
             # "How many were displaced at the end of 2024?" is not answered by "as of 30 June".
             return Verdict(False, "the figure is for part of the period asked", NOT_SAID_REPLY, lacks_answer=True)
+        period = _MONTH_RANGE.search(q.text)
+        if period:
+            # "How many … between July and December?" is not answered by "between January and June",
+            # nor by "over the whole year".
+            first, last = (MONTHS.index(m.lower()) for m in re.findall(_MONTH_NAMES, period.group(0), re.I))
+            said = months_in(c.text)
+            if not said & set(MONTHS[first:last + 1]) and (said or _YEAR_LONG.search(c.text)):
+                return Verdict(False, "the figure is for another period", NOT_SAID_REPLY, lacks_answer=True)
     if not q.focus:
         return None
     counted = [w for _, nouns, _ in found for w in nouns]
@@ -476,6 +484,11 @@ _AMONG = re.compile(r"\bhow many [a-z]+ (?:were|was) among\b|\bhow many of (?:th
 # A whole year asked, a part of it counted.
 _WHOLE_PERIOD = re.compile(r"\b(?:at|by) the end of (?:the year|(?:19|20)\d\d|december)\b|\b(?:in )?the whole of\b"
                            r"|\b(?:in|during|throughout) (?:the )?(?:entire|whole|full) (?:year|(?:19|20)\d\d)\b|\ball (?:of )?(?:19|20)\d\d\b", re.I)
+_MONTH_NAMES = "|".join(MONTHS)
+_MONTH_RANGE = re.compile(rf"\b(?:between|from) (?:{_MONTH_NAMES}) (?:and|to|until|till|through) (?:{_MONTH_NAMES})\b"
+                          rf"|\b(?:{_MONTH_NAMES})\s?[–-]\s?(?:{_MONTH_NAMES})\b", re.I)
+_YEAR_LONG = re.compile(r"\b(?:over|during|throughout|in) the (?:whole |entire |full )?year\b|\bthe whole of (?:the year|(?:19|20)\d\d)\b",
+                        re.I)
 _BEFORE_DECEMBER = "|".join(MONTHS[:-1])
 _PART_PERIOD = re.compile(rf"\b(?:as of|as at|by) (?:\d{{1,2}} )?(?:{_BEFORE_DECEMBER})\b|\bfirst (?:six|three|nine|half|quarter)\b"
                           rf"|\bbetween january and (?:{_BEFORE_DECEMBER})\b|\b(?:first|second) half of\b", re.I)
@@ -540,7 +553,7 @@ def _predicate(c: Quote) -> Verdict | None:
     harm = next((h for h in _HARMS if q.predicate in h), None)
     if harm and not harm & set(c.scope_words):
         return Verdict(False, f"nobody in the passage was {q.predicate}", NOT_SAID_REPLY)
-    leads = q.predicate in LEADS and bool(ROLE_NOUN.search(c.scope))
+    leads = q.predicate in LEADS and leader_named(q.predicate, c.scope)
     leads = leads or bool(_LEGAL_VERB.match(q.predicate or "-")) and bool(_LEGAL_ACTION.search(c.scope))
     # "Who provided the figures on…" is answered by whoever "said 264,646 people were affected".
     leads = leads or bool(_GAVE_FIGURES.search(q.text)) and bool(_REPORTED.search(c.scope))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qa.question import MONEY, PERSON_OR_ORG, analyse
+from qa.refusal import quote_verdict
 from qa.spelling import respell
 
 ORVANIA = """# Orvania rights report 2024
@@ -23,6 +24,12 @@ Mara Vell, 49, the city's Deputy Mayor for Housing, defended the evictions.
 Journalist Ana Rusk was arrested on 2 May. She spent 23 days in pre-trial detention before being released on bail of 500 marks. Her trial was postponed twice.
 
 The World Food Programme estimated that 1.2 million people were facing acute food insecurity by October.
+
+## Inquiries
+
+In March, President Olen Garr set up a five-member Commission on the Kessa Floods. A separate inquiry into the port fire, led by retired judge Ilse Marn, reported in May.
+
+The Rights Office documented 17 enforced disappearances between January and June. The Families' Network recorded at least 41 cases over the whole year.
 
 ## Health
 
@@ -45,7 +52,7 @@ Amnesty International interviewed 40 migrant workers on the Kessa port project. 
 
 Evicted families who accepted the city's compensation offer received a one-off payment of 4,000 marks each.
 
-Bulldozers demolished 300 homes by the river in Kessa in August. The city offered 900 marks per household to families whose homes were destroyed.
+Bulldozers demolished 300 homes by the river in Kessa between August and December. The city offered 900 marks per household to families whose homes were destroyed.
 
 ## What must change
 
@@ -140,3 +147,22 @@ def test_pre_trial_detention_is_not_a_sentence(orvania):
 def test_going_is_not_the_event_asked(orvania):
     a = orvania.ask("According to the UN food agency, how many people were going hungry by October?")
     assert not a.abstained and "1.2 million" in a.text, (a.reason, a.text)
+
+
+def test_who_chairs_a_body_is_not_answered_by_who_set_it_up(orvania):
+    a = orvania.ask("Who chairs the Commission on the Kessa Floods?")
+    assert a.abstained, a.text
+    a = orvania.ask("Who chaired the inquiry into the port fire?")
+    assert not a.abstained and "Ilse Marn" in a.text, (a.reason, a.text)
+
+
+def test_a_count_for_other_months_does_not_answer_the_months_asked(orvania):
+    asked = analyse("How many enforced disappearances were documented between July and December?")
+    for quote in ("The Rights Office documented 17 enforced disappearances between January and June.",
+                  "The Families' Network recorded at least 41 cases over the whole year."):
+        assert not quote_verdict(asked, quote, orvania.matcher).answerable, quote
+    same = analyse("How many enforced disappearances were documented from January to June?")
+    assert quote_verdict(same, "The Rights Office documented 17 enforced disappearances between January and June.",
+                         orvania.matcher).answerable
+    a = orvania.ask("How many enforced disappearances did the Rights Office document from January to June?")
+    assert not a.abstained and "17" in a.text, (a.reason, a.text)
