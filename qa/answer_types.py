@@ -13,6 +13,7 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  "hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|several|few|"
                  "third|quarter|percent|per cent|majority|minority")
+_SHARE_WORDS = {"percent", "per cent", "majority", "minority", "third", "quarter", "half"}
 MONTHS = tuple(_MONTHS.split("|"))
 _MONTH_SET = set(MONTHS)
 _YEAR = r"\b(?:19|20)\d\d\b"
@@ -183,6 +184,12 @@ def quantities(sentence: str) -> list[tuple[str, list[str], str]]:
     them" -> [..., "bodies"])."""
     out: list[tuple[str, list[str], str]] = []
     for m in _QUANTITY.finditer(sentence):
+        word = m.group(0).lower()
+        if word in _SHARE_WORDS:
+            # "19 percent" is one share, read at its number; "a third of the schools" is a share too
+            if not re.search(r"\d\s*$", sentence[:m.start()]):
+                out.append(("share", [], m.group(0)))
+            continue
         # the words it counts end at a comma or a bracket: "1,350 people, mostly from Haiti" counts people
         tail = re.findall(r"[A-Za-zÀ-ÿ'’]+", fold(re.split(r"[,;:()]", sentence[m.end():m.end() + 60])[0]))[:6]
         before = sentence[max(0, m.start() - 40):m.start()]

@@ -387,7 +387,7 @@ def _predicate(text: str) -> str:
 
 _DAY_QUESTION = re.compile(r"\b(?:what|which) (?:exact |precise |specific )?(?:day|date)\b|\bexact (?:day|date)\b", re.I)
 _FUTURE_QUESTION = re.compile(r"\b(?:when|where|how|who|what|which)\b[^?]*\b(?:will|shall)\b|\b(?:is|are) (?:\w+ ){0,4}going to\b"
-                              r"|\b(?:is|are) (?:[\w-]+ ){0,6}due (?:to|for)\b"
+                              r"|\b(?:is|are) (?:[\w'’-]+ ){0,6}due (?:to|for)\b"
                               r"|\b(?:upcoming|next)\s+(?:elections?|vote|polls?|referendum|trial|hearing|session)\b", re.I)
 # Roles that stand for a person: asked after ("which judge…") and met before a name ("journalist Haddad").
 PERSON_ROLES = (r"judge|president|general|colonel|imam|father|journalist|reporter|activist|defender|lawyer|student|"

@@ -433,7 +433,9 @@ def _counted(c: Quote) -> Verdict | None:
                 return Verdict(False, "the figure is for another period", NOT_SAID_REPLY, lacks_answer=True)
     if not q.focus:
         return None
-    counted = [w for _, nouns, _ in found for w in nouns]
+    # "How many seats did the Alliance hold?" is not answered by "19 percent of seats".
+    many = q.answer_type == QUANTITY and "how many" in fold(q.text)
+    counted = [w for kind, nouns, _ in found if not (many and kind == "share") for w in nouns]
     if row:  # a row's figures count what the table is of
         counted += [w for w in c.scope_words if w not in STOPWORDS]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.answer_types import quantities
 from qa.question import MONEY, PERSON_OR_ORG, analyse
 from qa.refusal import quote_verdict
 from qa.spelling import respell
@@ -28,6 +29,8 @@ The World Food Programme estimated that 1.2 million people were facing acute foo
 ## Inquiries
 
 In March, President Olen Garr set up a five-member Commission on the Kessa Floods. A separate inquiry into the port fire, led by retired judge Ilse Marn, reported in May.
+
+Women won 19 percent of seats in the new parliament, up from 16 percent in the outgoing one.
 
 The Rights Office documented 17 enforced disappearances between January and June. The Families' Network recorded at least 41 cases over the whole year.
 
@@ -166,3 +169,17 @@ def test_a_count_for_other_months_does_not_answer_the_months_asked(orvania):
                          orvania.matcher).answerable
     a = orvania.ask("How many enforced disappearances did the Rights Office document from January to June?")
     assert not a.abstained and "17" in a.text, (a.reason, a.text)
+
+
+def test_a_share_of_seats_is_not_a_number_of_seats(orvania):
+    assert [kind for kind, _, _ in quantities("Women won 19 percent of seats, up from 16 per cent.")] == ["share", "share"]
+    a = orvania.ask("How many seats did women win in the new parliament?")
+    assert a.abstained, a.text
+    a = orvania.ask("What percentage of seats did women win in the new parliament?")
+    assert not a.abstained and "19 percent" in a.text, (a.reason, a.text)
+
+
+def test_a_trial_due_to_start_is_not_dated_by_the_arrest(orvania):
+    assert analyse("When is Ana Rusk's trial due to start?").future
+    a = orvania.ask("When is Ana Rusk's trial due to start?")
+    assert a.abstained, a.text
