@@ -32,11 +32,11 @@ def known_words() -> frozenset[str]:
 
 
 def _near(word: str) -> set[str]:
-    """Words one slip away: a letter dropped or added inside the word (not at its end, where a
-    plural or a tense would be), or two neighbouring letters swapped."""
+    """Words one slip away: a letter dropped or added inside the word (not after its last
+    letter, where a plural or a tense would be), or two neighbouring letters swapped."""
     inside = range(1, len(word) - 1)
     dropped = {word[:i] + word[i + 1:] for i in inside}
-    added = {word[:i] + c + word[i:] for i in inside for c in ascii_lowercase}
+    added = {word[:i] + c + word[i:] for i in range(1, len(word)) for c in ascii_lowercase}
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
     return (dropped | added | swapped) - {word}
 

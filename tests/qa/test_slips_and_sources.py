@@ -74,11 +74,12 @@ def orvania(assistant_over):
     ("how many were arested", "how many were arrested"),  # a letter left out
     ("how many peopel", "how many people"),  # two letters swapped
     ("the compensaton paid", "the compensation paid"),
+    ("who chaird it", "who chaired it"),  # a letter left out before the last
     ("What cause did they give?", "What cause did they give?"),  # an English word, though "case" is the document's
     ("the demonstrators", "the demonstrators"),  # a plural is not a slip
 ])
 def test_a_slip_is_mended_by_the_one_document_word_it_misses(typed, meant):
-    vocabulary = {"arrested", "people", "compensation", "case", "demonstrator"}
+    vocabulary = {"arrested", "people", "compensation", "case", "demonstrator", "chaired"}
     assert respell(typed, vocabulary) == meant
 
 
