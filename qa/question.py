@@ -415,6 +415,8 @@ _PHRASAL_EVENTS = ((re.compile(r"\bfound guilty\b", re.I), "convicted"),
                    (re.compile(r"\blet (?:(?:him|her|them|it) )?(?:go|out)\b|\bset (?:(?:him|her|them) )?free\b|\bfreed\b", re.I),
                     "released"),
                    (re.compile(r"\bput on trial\b", re.I), "tried"),
+                   (re.compile(r"\blost (?:their|his|her|its) li(?:ves|fe)\b", re.I), "died"),
+                   (re.compile(r"\bcav(?:ed|es|ing) in\b", re.I), "collapsed"),
                    (re.compile(r"\bturn(?:s|ed|ing)? down\b", re.I), "rejected"),
                    (re.compile(r"\b(?:become|became|becomes) (?:a )?law\b", re.I), "adopted"),
                    (re.compile(r"\bhanded down (?:a )?sentences?\b|\bjailed\b", re.I), "sentenced"))

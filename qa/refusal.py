@@ -439,7 +439,7 @@ def _counted(c: Quote) -> Verdict | None:
     if row:  # a row's figures count what the table is of
         counted += [w for w in c.scope_words if w not in STOPWORDS]
     if re.search(r"\bof (?:them|those|these)\b", c.text):  # "19 of them lost an eye": them = who the scope names
-        counted += c.scope_words
+        counted += c.scope_words + list(words(c.lead))  # or the sentence before ("trapping 30 miners. … killed 12 of them")
     # A name has no synonyms: "Venezuelans" are not counted by "400 Haitian children".
     named_focus = any(fold(n) == q.focus for n in q.names)
     # "How much water…" is answered by "40 litres a day" in a passage about water, "how much

@@ -30,6 +30,8 @@ The World Food Programme estimated that 1.2 million people were facing acute foo
 
 In March, President Olen Garr set up a five-member Commission on the Kessa Floods. A separate inquiry into the port fire, led by retired judge Ilse Marn, reported in May.
 
+On 4 May, a tunnel of the Kessa copper mine collapsed during the night shift, trapping 30 miners at a depth of 400 metres. The collapse killed 12 of them.
+
 Women won 19 percent of seats in the new parliament, up from 16 percent in the outgoing one.
 
 The Rights Office documented 17 enforced disappearances between January and June. The Families' Network recorded at least 41 cases over the whole year.
@@ -184,3 +186,14 @@ def test_a_trial_due_to_start_is_not_dated_by_the_arrest(orvania):
     assert analyse("When is Ana Rusk's trial due to start?").future
     a = orvania.ask("When is Ana Rusk's trial due to start?")
     assert a.abstained, a.text
+
+
+def test_lost_their_lives_and_caved_in_are_read_as_died_and_collapsed(orvania):
+    a = orvania.ask("How many miners lost their lives when the tunnel caved in at the Kessa mine?")
+    assert not a.abstained and "12" in a.text, (a.reason, a.text)
+
+
+def test_of_them_counts_whom_the_sentence_before_names(orvania):
+    # "…trapping 30 miners … The collapse killed 12 of them": them are the miners
+    a = orvania.ask("How many miners died when the tunnel collapsed at the Kessa mine?")
+    assert not a.abstained and "12" in a.text, (a.reason, a.text)
