@@ -124,10 +124,17 @@ def _numbered_level(heading: str) -> int | None:
 def _split_footnotes(blocks: list[list[str]]) -> tuple[list[list[str]], dict[int, Footnote]]:
     """Peel numbered-note blocks (and a 'Notes' heading) off the end of the document."""
     notes: dict[int, Footnote] = {}
+    style = None  # "[^n]:" or "n." notes: a numbered list above Markdown notes is the body's list
     while blocks and all(_FOOTNOTE_LINE.match(line) for line in blocks[-1]) and len(blocks) > 1:
-        for line in blocks.pop():
-            m = _FOOTNOTE_LINE.match(line)
-            number = int(m.group(1) or m.group(2))
+        found = [_FOOTNOTE_LINE.match(line) for line in blocks[-1]]
+        styles = {m.group(1) is not None for m in found}
+        numbers = [int(m.group(1) or m.group(2)) for m in found]
+        # ("1. To the Ministry: …" recommendations above "[^1]: Letter…" are not notes 1–6 again)
+        if len(styles) > 1 or style is not None and styles != {style} or set(numbers) & set(notes):
+            break
+        style = styles.pop()
+        blocks.pop()
+        for m, number in zip(found, numbers):
             notes[number] = Footnote(number, _BACKREF.sub(" ", m.group(3)).strip())
     if notes and blocks and len(blocks[-1]) == 1 and blocks[-1][0].strip(" #:").lower() in NOTES_HEADINGS:
         blocks.pop()

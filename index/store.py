@@ -34,7 +34,7 @@ from .errors import IndexCorrupt, ReportQAError
 from .lexical import Bm25Index
 from .tokens import STOPWORDS, words
 
-FORMAT_VERSION = 5  # 4: MiniLM sentence vectors pooled from their paragraph's pass; 5: documents parsed again (numbered headings, title blocks, PDF layout)
+FORMAT_VERSION = 6  # 4: MiniLM sentence vectors pooled from their paragraph's pass; 5: documents parsed again (numbered headings, title blocks, PDF layout); 6: a numbered list above Markdown notes stays in the body
 LEVELS = ("passages", "sentences")
 
 

@@ -109,3 +109,16 @@ def test_a_pipe_table_reads_as_one_sentence_per_row_naming_each_value():
     sentences = [s.text for s in para.sentences]
     assert sentences[0].startswith("Complaints rose:") and sentences[0].endswith("2022: Received 1,540; Resolved 512.")
     assert sentences[1:] == ["2023: Received 2,087; Resolved 601."]
+
+
+def test_a_numbered_list_above_markdown_notes_stays_in_the_body():
+    # Recommendations numbered 1., 2. just before the [^n] definitions are the report's text, not
+    # notes 1 and 2 again (which would also replace the real notes).
+    text = ("# Report\n\nIntro.[^1] More.[^2]\n\n## Recommendations\n\n"
+            "1. To the Ministry: publish the test results.\n2. To the company: pay compensation.\n\n"
+            "[^1]: Letter from the company, 3 May 2024.\n[^2]: Interview with a doctor, 4 May 2024.")
+    doc = parse_text(text)
+    assert doc.footnotes[1].text == "Letter from the company, 3 May 2024."
+    assert doc.footnotes[2].text == "Interview with a doctor, 4 May 2024."
+    recommendations = " ".join(p.text for s, p in doc.paragraphs() if s.title == "Recommendations")
+    assert "publish the test results" in recommendations and "pay compensation" in recommendations

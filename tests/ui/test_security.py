@@ -136,7 +136,9 @@ def test_rate_limit_gives_a_clear_429(guarded_app):
     assert limited.json()["detail"].startswith("too many requests")
     assert int(limited.headers["retry-after"]) >= 1
     robustness.tried("security: over the rate limit", "429", codes.count(429))
-    # the Gradio endpoint shares the client's budget; health is never limited
-    g = httpx.post(guarded_app.url("/chat/gradio_api/call/chat"), json={"data": ["hi", []]}, timeout=10)
-    assert g.status_code == 429
+    # the Gradio endpoint shares the client's budget; health is never limited. Two calls in a row:
+    # on a slow machine the bucket may have refilled one request's worth since the loop ended.
+    gradio = [httpx.post(guarded_app.url("/chat/gradio_api/call/chat"), json={"data": ["hi", []]}, timeout=10).status_code
+              for _ in range(2)]
+    assert 429 in gradio, gradio
     assert httpx.get(guarded_app.url("/api/health"), timeout=10).status_code == 200
