@@ -419,11 +419,8 @@ class Assistant:
                 if q.wants_source and all(self.index.chunks[c.row].kind != "footnote" for c in chosen):
                     # "Which statement is cited for Diawara's case?": the note the sentence cites is the answer.
                     first = self.index.chunks[chosen[0].row]
-                    notes = self._note_rows(first.id, first.footnotes or self.index.chunks[chosen[0].passage_row].footnotes) or [
-                        # no marker in the paragraph (it stands on a list item below): a note retrieved
-                        # beside it that is about what was asked, not only a source
-                        c.row for c in cands[:5] if q.answer_type != DATE and self.index.chunks[c.row].kind == "footnote"
-                        and self._asked_terms(q) - _SOURCE_TERMS & set(terms(self.index.chunks[c.row].text))]
+                    notes = (self._note_rows(first.id, first.footnotes or self.index.chunks[chosen[0].passage_row].footnotes)
+                             or self._notes_beside(q, cands))
                     chosen = chosen[:1] + [Candidate(r, r, chosen[0].passage_rank, chosen[0].score, True) for r in notes[:1]]
             else:
                 # What the sentence lacks may stand in the note it cites: a name or a figure in
@@ -481,12 +478,23 @@ class Assistant:
             return [c] if not months_in(q.text) - months_in(text) and passes(c) else []
         return []
 
+    def _notes_beside(self, q, cands: list) -> list[int]:
+        """When the paragraph carries no marker (it stands on a list item below): the notes
+        retrieved beside it that are about what was asked, not only a source (a publication date
+        is not asked this way)."""
+        if q.answer_type == DATE:
+            return []
+        asked = self._asked_terms(q) - _SOURCE_TERMS
+        return [c.row for c in cands[:5] if self.index.chunks[c.row].kind == "footnote"
+                and asked & set(terms(self.index.chunks[c.row].text))]
+
     def _overview(self, q, chosen: list, ordered: list) -> list:
         """An overview shows the best sentence in its setting, three sentences at most. A sentence
-        that opens with "he" or "this" follows the one it leans on. A story about someone the question names goes on with the next sentence. Otherwise a sentence of
-        the document's summary is followed by the opening of the best-ranked section on the topic,
-        and a sentence further down a section is preceded by that section's opening, when that
-        opening or its heading shares a word with the question; else the next sentence follows."""
+        that opens with "he" or "this" follows the one it leans on. A story about someone the
+        question names goes on with the next sentence. Otherwise a sentence of the document's
+        summary is followed by the opening of the best-ranked section on the topic, and a sentence
+        further down a section is preceded by that section's opening, when that opening or its
+        heading shares a word with the question; else the next sentence follows."""
         chunks = self.index.chunks
         # an overview is told by the report's own sentences, not by the title of a source it cites
         body = [c for c in chosen if chunks[c.row].kind == "sentence"] or [
@@ -529,10 +537,13 @@ class Assistant:
         """The question's terms but those of the document's title and file name, which every passage shares."""
         return set(q.terms) - self.meta_terms - {stem(w) for w in self.meta_terms}
 
+    def _doc_of(self, row: int) -> int:
+        """The collection document chunk ``row`` belongs to; -1 in a one-document index."""
+        return -1 if self.index.doc_of_row is None else int(self.index.doc_of_row[row])
+
     def _doc_start(self, row: int) -> int:
-        if self.index.doc_of_row is None:
-            return 0
-        return int(self.index.documents[int(self.index.doc_of_row[row])]["start"])
+        doc = self._doc_of(row)
+        return 0 if doc < 0 else int(self.index.documents[doc]["start"])
 
     def _opening(self, row: int) -> int | None:
         """The first sentence of the section chunk ``row`` stands in (of its own document)."""
@@ -540,10 +551,8 @@ class Assistant:
             self._openings = {}
             for i, c in enumerate(self.index.chunks):
                 if c.kind == "sentence":
-                    doc = -1 if self.index.doc_of_row is None else int(self.index.doc_of_row[i])
-                    self._openings.setdefault((doc, c.section), i)
-        doc = -1 if self.index.doc_of_row is None else int(self.index.doc_of_row[row])
-        return self._openings.get((doc, self.index.chunks[row].section))
+                    self._openings.setdefault((self._doc_of(i), c.section), i)
+        return self._openings.get((self._doc_of(row), self.index.chunks[row].section))
 
     def _passages(self, r) -> list[Passage]:
         return [Passage(self.index.chunks[row].text, self.index.chunks[row].section,

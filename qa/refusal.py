@@ -9,7 +9,7 @@ from typing import Callable
 
 from index import STOPWORDS, fold, stem, words
 
-from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, ROLE_NOUN, TIME_UNITS, age_owners, has_day, has_type, leader_named, months_in, names_within, other_holder, roles_in,
+from .answer_types import (COUNTING, LEADS, MEASURE_UNITS, MONTHS, NEGATION, TIME_UNITS, age_owners, has_day, has_type, leader_named, months_in, names_within, other_holder, roles_in,
                            person_names, quantities, table_row_label)
 from .grounding import WordMatcher, content_words, coverage
 from .aliases import acronyms
