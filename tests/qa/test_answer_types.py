@@ -8,15 +8,7 @@ from qa.answer_types import months_in
 from qa.aliases import acronyms
 from qa.question import analyse
 
-
-def answers(assistant: Assistant, question: str, expected: str) -> None:
-    a = assistant.ask(question)
-    assert not a.abstained and expected in a.text, (a.reason, a.text)
-
-
-def refuses(assistant: Assistant, question: str) -> None:
-    a = assistant.ask(question)
-    assert a.abstained, (a.reason, a.text)
+from asking import answers, refuses
 
 
 @pytest.mark.parametrize("text, months", [
