@@ -354,6 +354,10 @@ def _subject(text: str) -> tuple[str, ...]:
     out = [w for w in out if w not in _COUNT_WORDS and not w.replace(",", "").isdigit()]
     if len(out) >= 3 and out[0].endswith("ed") and any(w.endswith("ed") for w in out[2:]):
         out = out[1:]
+    # "when does Salome Varda's trial start": whose says the name (checked apart), the trial is what is dated
+    owner = next((i for i, w in enumerate(out[:-1]) if w.endswith(("'s", "’s"))), None)
+    if owner is not None:
+        return (out[owner + 1],)
     return tuple(out[:2])
 
 

@@ -178,3 +178,9 @@ def test_lost_their_lives_and_caved_in_are_read_as_died_and_collapsed(orvania):
 def test_of_them_counts_whom_the_sentence_before_names(orvania):
     # "…trapping 30 miners … The collapse killed 12 of them": them are the miners
     answers(orvania, "How many miners died when the tunnel collapsed at the Kessa mine?", "12")
+
+
+def test_whose_event_is_dated_by_the_event_not_by_the_name(orvania):
+    assert analyse("When does Ana Rusk's trial start?").subject == ("trial",)
+    refuses(orvania, "When does Ana Rusk's trial start?")  # her arrest is dated, her trial is not
+    answers(orvania, "When was Ana Rusk's arrest?", "2 May")
