@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from dataclasses import replace
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -203,7 +202,7 @@ class Assistant:
         if unsupported_script(text):
             return Answer(question=text, text=SCRIPT_REPLY, abstained=True, reason="unsupported script")
         if detect_language(text) == "en":  # "arested" is the report's "arrested"
-            text = respell(text, self.vocabulary)
+            text = respell(text, self.index.vocab_row)
         scope = self.resolve_documents(documents) if documents else self.default_scope
         turns = normalise_history(history)
         with self._lock:
@@ -300,11 +299,6 @@ class Assistant:
             self._doc_text[doc] = DocumentNames(self.index.chunks[d["start"]:d["end"]])
         self.whole = self._doc_text[doc]
         self.document_text = self.whole.folded + " " + " ".join(self.meta_terms)
-
-    @cached_property
-    def vocabulary(self) -> frozenset[str]:
-        """The indexed documents' distinct content words (folded)."""
-        return frozenset(self.index.vocab)
 
     @property
     def document_title(self) -> str:
